@@ -1,0 +1,3 @@
+from mieb.cli import main
+
+raise SystemExit(main())

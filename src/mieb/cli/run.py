@@ -1,0 +1,53 @@
+"""`mieb run`: evaluate a model on a benchmark or a task selection."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mieb.cli.selection import add_task_filters, select_tasks
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from mieb.results.io import OVERWRITE_STRATEGIES
+
+    p = sub.add_parser("run", help="evaluate a model", description="Evaluate a model on tasks; results are "
+                       "written to OUTPUT/{model}/{revision}/{task}.json and finished tasks are skipped on re-run.")
+    add_task_filters(p)
+    p.add_argument("-m", "--model", required=True, help="model name (see `mieb list models`) or a local checkpoint folder")
+    p.add_argument("--model-revision", help="override the model card's revision")
+    p.add_argument("--device", help="cpu, cuda, cuda:1 or a GPU index (default: cuda if available)")
+    p.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto",
+                   help="auto: fp32 on CPU, bf16/fp16 autocast on CUDA")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--num-workers", type=int, help="image decode workers (default: from the available CPUs)")
+    p.add_argument("--output-folder", default="results")
+    p.add_argument("--overwrite-strategy", choices=OVERWRITE_STRATEGIES, default="only-missing")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from mieb.cli import EXIT_FAILED, EXIT_OK
+    from mieb.cli.tables import print_run_summary
+    from mieb.models.registry import get_model, get_model_meta
+    from mieb.runner.run import MIEB
+
+    tasks = select_tasks(args, default_all=False)
+    if not tasks:
+        print("no task matches the selection", file=sys.stderr)
+        return EXIT_FAILED
+    meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
+    model = get_model(meta, device=args.device, precision=args.precision)
+    encode_kwargs = {"batch_size": args.batch_size}
+    if args.num_workers is not None:
+        encode_kwargs["num_workers"] = args.num_workers
+    report = MIEB(tasks).run(
+        model,
+        output_folder=args.output_folder,
+        overwrite_strategy=args.overwrite_strategy,
+        encode_kwargs=encode_kwargs,
+        progress=False if args.no_progress else None,
+    )
+    print_run_summary(report, tasks, meta, args.output_folder)
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,0 +1,1 @@
+"""Model cards as data: every module here defines `MODELS: list[ModelMeta]`."""

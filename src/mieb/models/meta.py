@@ -1,0 +1,116 @@
+"""Model cards: what a model is and how its inputs must be prepared, as validated data.
+
+Preprocessing lives on the card (like timm's pretrained config) because the framework, not the
+wrapper, decodes and resizes images in DataLoader workers: the card tells it how.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Modality = Literal["image", "text"]
+Similarity = Literal["cosine", "dot", "max_sim"]
+Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
+
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+HALF = (0.5, 0.5, 0.5)
+
+
+class ImagePreprocessing(BaseModel):
+    """How an image becomes model input.
+
+    `input="tensor"`: decode, convert to RGB, resize (`resize="shortest_edge"`: shortest edge to `size`,
+    the long edge `int(size * long / short)`, as Hugging Face image processors do; `"square"`: to
+    size x size), centre-crop to `crop_size` (top/left offsets floor((H-c)/2), zero padding when smaller),
+    all in uint8 with PIL; then on the device `(x / 255 - mean) / std`. This reproduces the Hugging Face
+    "slow" (PIL) image processors pixel for pixel.
+    `input="pil"` / `"bytes"` hand decoded RGB PIL images / the raw encoded bytes to the wrapper, for
+    models with their own dynamic-resolution processors or remote APIs.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    input: Literal["tensor", "pil", "bytes"] = "tensor"
+    size: int = 224
+    resize: Literal["shortest_edge", "square"] = "shortest_edge"
+    crop_size: int | None = 224
+    interpolation: Interpolation = "bicubic"
+    mean: tuple[float, float, float] = CLIP_MEAN
+    std: tuple[float, float, float] = CLIP_STD
+
+    @property
+    def output_size(self) -> tuple[int, int] | None:
+        """(H, W) of every tensor this produces, or None when sizes vary."""
+        if self.input != "tensor":
+            return None
+        if self.crop_size is not None:
+            return (self.crop_size, self.crop_size)
+        if self.resize == "square":
+            return (self.size, self.size)
+        return None
+
+
+class TextPreprocessing(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_length: int = 77
+    padding: Literal["longest", "max_length"] = "longest"
+
+
+class ModelMeta(BaseModel):
+    """A model card. `loader` is "module:callable" and is imported only when the model is loaded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
+
+    name: str
+    revision: str | None
+    loader: str
+    family: str
+    modalities: list[Modality] = Field(min_length=1)
+    n_parameters: int | None = None
+    embed_dim: int | None = None
+    similarity: Similarity = "cosine"
+    fusion: Literal["sum", "joint"] | None = "sum"
+    image: ImagePreprocessing | None = None
+    text: TextPreprocessing | None = None
+    weights: str | None = None
+    loader_kwargs: dict[str, Any] = Field(default_factory=dict)
+    license: str | None = None
+    release_date: str | None = None
+    reference: str | None = None
+    languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
+    framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
+    open_weights: bool = True
+    uses_instructions: bool = False
+    trust_remote_code: bool = False
+    extra: str | None = None
+    citation: str | None = None
+
+    @field_validator("loader")
+    @classmethod
+    def _loader_path(cls, v: str) -> str:
+        if v.count(":") != 1:
+            raise ValueError(f"loader {v!r} must be 'module:callable'")
+        return v
+
+    @property
+    def weights_source(self) -> str:
+        """What `from_pretrained` is given: a hub id (the name by default), a local or bundled folder."""
+        return self.weights or self.name
+
+    @property
+    def folder_name(self) -> str:
+        """The results folder name, as the reference writes it."""
+        return self.name.replace("/", "__").replace(" ", "_")
+
+    @property
+    def revision_folder(self) -> str:
+        return self.revision or "no_revision_available"
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,117 @@
+"""Model lookup: cards by name (lazy, no backend imported), local checkpoint folders, and loading."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import pkgutil
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mieb.errors import UnknownNameError
+from mieb.models.meta import ModelMeta
+
+if TYPE_CHECKING:
+    from mieb.models.encoder import Encoder
+
+# config.json "model_type" -> "module:function" building a card for a local folder of that architecture.
+LOCAL_FOLDER_CARDS: dict[str, str] = {
+    "clip": "mieb.models.cards.clip:card_for_folder",
+}
+
+
+@cache
+def _cards() -> dict[str, ModelMeta]:
+    from mieb.models import cards
+
+    out: dict[str, ModelMeta] = {}
+    for info in sorted(pkgutil.iter_modules(cards.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{cards.__name__}.{info.name}")
+        for meta in getattr(module, "MODELS", []):
+            if meta.name in out:
+                raise ValueError(f"duplicate model card {meta.name!r} (in {module.__name__})")
+            out[meta.name] = meta
+    return out
+
+
+def model_names() -> list[str]:
+    return list(_cards())
+
+
+def get_model_meta(name: str, revision: str | None = None) -> ModelMeta:
+    """The card of a registered model, or one built for a local checkpoint folder."""
+    cards = _cards()
+    if name in cards:
+        meta = cards[name]
+    elif Path(name).expanduser().is_dir():
+        meta = card_for_local_folder(Path(name).expanduser())
+    else:
+        raise UnknownNameError("model", name, cards)
+    if revision is not None and revision != meta.revision:
+        meta = meta.model_copy(update={"revision": revision})
+    return meta
+
+
+def get_model_metas(
+    names: Iterable[str] | None = None,
+    *,
+    families: Iterable[str] | None = None,
+    modalities: Iterable[str] | None = None,
+    open_weights: bool | None = None,
+) -> list[ModelMeta]:
+    metas = [get_model_meta(n) for n in names] if names is not None else list(_cards().values())
+    if families is not None:
+        fams = {f.lower() for f in families}
+        metas = [m for m in metas if m.family.lower() in fams]
+    if modalities is not None:
+        mods = set(modalities)
+        metas = [m for m in metas if mods <= set(m.modalities)]
+    if open_weights is not None:
+        metas = [m for m in metas if m.open_weights == open_weights]
+    return metas
+
+
+def get_model(
+    name: str | ModelMeta,
+    revision: str | None = None,
+    device: str | None = None,
+    precision: str | None = None,
+    **kwargs: Any,
+) -> Encoder:
+    """Load a model by card name, card, or local checkpoint folder; returns an `Encoder`."""
+    meta = name if isinstance(name, ModelMeta) else get_model_meta(name, revision)
+    module_name, attr = meta.loader.split(":")
+    loader = getattr(importlib.import_module(module_name), attr)
+    return loader(meta, device=device, precision=precision, **kwargs)
+
+
+def card_for_local_folder(path: Path) -> ModelMeta:
+    config_file = path / "config.json"
+    if not config_file.is_file():
+        raise UnknownNameError("model", str(path), _cards())
+    config = json.loads(config_file.read_text())
+    model_type = config.get("model_type")
+    if model_type not in LOCAL_FOLDER_CARDS:
+        raise ValueError(
+            f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
+            f"supported: {sorted(LOCAL_FOLDER_CARDS)}"
+        )
+    module_name, attr = LOCAL_FOLDER_CARDS[model_type].split(":")
+    return getattr(importlib.import_module(module_name), attr)(path, config)
+
+
+def folder_revision(path: Path) -> str:
+    """A content hash of a checkpoint folder's weight files, so distinct checkpoints get distinct results."""
+    h = hashlib.sha256()
+    weight_files = sorted(
+        p for p in path.iterdir() if p.suffix in {".safetensors", ".bin", ".pt", ".pth"} and p.is_file()
+    )
+    for p in weight_files:
+        h.update(p.name.encode())
+        with p.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()[:16]

@@ -1,0 +1,34 @@
+"""The seam every evaluation protocol implements: load one (split, subset), then score it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from mieb.runner.embedder import Embedder
+    from mieb.tasks.metadata import KindSettings
+    from mieb.tasks.task import Task
+
+
+class TaskKind(ABC):
+    """One evaluation protocol: e.g. zero-shot classification, any-to-any retrieval.
+
+    `load` reads what one split and subset needs (no encoding); `evaluate` embeds through the
+    framework's `Embedder` (which owns batching, decoding, precision and caching) and returns the
+    score dict of that split and subset, with the protocol's full set of metrics.
+    """
+
+    name: ClassVar[str]
+    settings_cls: ClassVar[type[KindSettings]]
+
+    @abstractmethod
+    def load(self, task: Task, split: str, subset: str) -> Any: ...
+
+    @abstractmethod
+    def evaluate(self, task: Task, data: Any, embedder: Embedder) -> dict[str, Any]: ...
+
+    def needed_modalities(self, task: Task) -> tuple[list[str], list[str]]:
+        """(query side, document side) modalities. Non-retrieval protocols use the task's modalities
+        on one side, so a model must have all of them."""
+        return list(task.metadata.modalities), []

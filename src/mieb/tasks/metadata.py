@@ -1,0 +1,192 @@
+"""Task metadata: what a task is, as validated data.
+
+A task is a `TaskMetadata` instance whose `settings` block names the evaluation protocol ("kind")
+and carries the few protocol-specific fields (columns, templates, sampling). Adding a dataset of an
+existing type is therefore a few lines of data in `mieb/tasks/catalog/`, not a new class.
+
+This module imports only pydantic: listing or filtering tasks never imports torch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+
+TaskType = Literal[
+    "Any2AnyRetrieval",
+    "Any2AnyMultilingualRetrieval",
+    "DocumentUnderstanding",
+    "VisionCentricQA",
+    "ImageClustering",
+    "ImageClassification",
+    "VisualSTS(eng)",
+    "VisualSTS(multi)",
+    "ZeroShotClassification",
+    "Compositionality",
+]
+TASK_TYPES: tuple[str, ...] = TaskType.__args__  # type: ignore[attr-defined]
+
+TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
+Modality = Literal["image", "text"]
+
+# Which evaluation protocols ("kinds") may implement each MIEB type string. The type string is what the
+# leaderboard groups by; the kind is what actually runs (VOC2007 is an ImageClassification task scored
+# by the multilabel protocol, the VisualSTS aggregates average another task's subsets, ...).
+TYPE_KINDS: dict[str, frozenset[str]] = {
+    "ImageClassification": frozenset({"linear_probe", "multilabel"}),
+    "ImageClustering": frozenset({"clustering"}),
+    "ZeroShotClassification": frozenset({"zeroshot"}),
+    "VisionCentricQA": frozenset({"multiple_choice"}),
+    "Compositionality": frozenset({"compositionality"}),
+    "VisualSTS(eng)": frozenset({"sts", "aggregate"}),
+    "VisualSTS(multi)": frozenset({"sts", "aggregate"}),
+    "Any2AnyRetrieval": frozenset({"retrieval"}),
+    "DocumentUnderstanding": frozenset({"retrieval"}),
+    "Any2AnyMultilingualRetrieval": frozenset({"retrieval"}),
+}
+
+_LANG_RE = re.compile(r"^[a-z]{2,3}-[A-Z][a-z]{3}$")
+
+
+class KindSettings(BaseModel):
+    """Base of every protocol-specific settings block; each kind module subclasses it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+
+
+class DatasetRef(BaseModel):
+    """Where the data lives: a Hugging Face dataset pinned to a revision.
+
+    `generator` marks a dataset that mieb builds locally (the offline world): it is written once, in the
+    same Hugging Face layout as a hub dataset, and then loaded by the same `datasets.load_dataset` call.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    path: str
+    revision: str
+    generator: str | None = None
+    gated: bool = False
+
+
+class SplitStats(BaseModel):
+    """Size of one split as the reference's descriptive statistics report it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    n_samples: int
+    n_images: int | None = None
+    n_texts: int | None = None
+    n_labels: int | None = None
+    n_queries: int | None = None
+    n_documents: int | None = None
+
+
+class TaskMetadata(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str
+    type: TaskType
+    category: TaskCategory
+    modalities: list[Modality] = Field(min_length=1)
+    dataset: DatasetRef
+    eval_splits: list[str] = Field(min_length=1)
+    eval_langs: list[str] | dict[str, list[str]]
+    main_score: str
+    settings: SerializeAsAny[KindSettings]
+    license: str | None = None
+    reference: str | None = None
+    bibtex_citation: str | None = None
+    prompt: dict[str, str] | None = None
+    protocol_version: str = "1"
+    stats: dict[str, SplitStats] | None = None
+
+    DEFAULT_SUBSET: ClassVar[str] = "default"
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_identifier_like(cls, v: str) -> str:
+        if not v or any(c.isspace() for c in v) or "/" in v:
+            raise ValueError(f"task name {v!r} must be non-empty, without spaces or '/'")
+        return v
+
+    @field_validator("eval_langs")
+    @classmethod
+    def _check_langs(cls, v: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        groups = v.values() if isinstance(v, dict) else [v]
+        for langs in groups:
+            if not langs:
+                raise ValueError("every subset needs at least one language")
+            for code in langs:
+                if not _LANG_RE.match(code):
+                    raise ValueError(f"language code {code!r} is not of the form 'eng-Latn'")
+        return v
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> TaskMetadata:
+        allowed = TYPE_KINDS[self.type]
+        if self.settings.kind not in allowed:
+            raise ValueError(
+                f"task {self.name}: type {self.type} is evaluated by {sorted(allowed)}, "
+                f"not by settings of kind {self.settings.kind!r}"
+            )
+        if self.settings.__class__ is KindSettings:
+            raise ValueError(f"task {self.name}: settings must be a kind-specific settings block")
+        return self
+
+    @property
+    def hf_subsets(self) -> list[str]:
+        return list(self.eval_langs) if isinstance(self.eval_langs, dict) else [self.DEFAULT_SUBSET]
+
+    @property
+    def is_multilingual(self) -> bool:
+        return isinstance(self.eval_langs, dict)
+
+    def subset_languages(self, subset: str) -> list[str]:
+        if isinstance(self.eval_langs, dict):
+            return list(self.eval_langs[subset])
+        return list(self.eval_langs)
+
+    @property
+    def languages(self) -> list[str]:
+        """ISO 639-3 codes (without script) covered by the task, in first-seen order."""
+        seen: dict[str, None] = {}
+        groups = self.eval_langs.values() if isinstance(self.eval_langs, dict) else [self.eval_langs]
+        for langs in groups:
+            for code in langs:
+                seen.setdefault(code.split("-")[0], None)
+        return list(seen)
+
+    @property
+    def query_modalities(self) -> list[str]:
+        return _side_modalities(self.category.split("2")[0])
+
+    @property
+    def document_modalities(self) -> list[str]:
+        return _side_modalities(self.category.split("2")[1])
+
+    def summary(self) -> dict[str, Any]:
+        """The fields that change a score, written into every result."""
+        return {
+            "task_name": self.name,
+            "task_type": self.type,
+            "category": self.category,
+            "kind": self.settings.kind,
+            "protocol_version": self.protocol_version,
+            "dataset_path": self.dataset.path,
+            "dataset_revision": self.dataset.revision,
+            "main_score": self.main_score,
+            "settings": self.settings.model_dump(mode="json"),
+        }
+
+
+def _side_modalities(side: str) -> list[str]:
+    """'it' -> ['image', 'text'] (the order the reference uses for fused inputs); 'c' (class) -> []."""
+    out = []
+    if "i" in side:
+        out.append("image")
+    if "t" in side:
+        out.append("text")
+    return out

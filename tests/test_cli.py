@@ -1,0 +1,54 @@
+"""The command line: exit codes, suggestions, and staying light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mieb.cli import main
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mieb", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["run", "-t", "ShapesZeroshot", "-m", "mieb/tiny-clip-shapes"], "Did you mean 'ShapesZeroShot'"),
+    (["run", "-b", "MIEB(ofline)", "-m", "mieb/tiny-clip-shapes"], "MIEB(offline)"),
+    (["run", "-b", "MIEB(offline)", "-m", "openai/clip-vit-base-patch23"], "openai/clip-vit-base-patch32"),
+])
+def test_unknown_names_exit_2_with_suggestions(args: list[str], needle: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(args) == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_list_commands(capsys: pytest.CaptureFixture) -> None:
+    assert main(["list", "tasks", "--task-types", "ZeroShotClassification"]) == 0
+    assert "ShapesZeroShot" in capsys.readouterr().out
+    assert main(["list", "benchmarks"]) == 0
+    assert "MIEB(offline)" in capsys.readouterr().out
+    assert main(["list", "models", "--family", "clip"]) == 0
+    assert "openai/clip-vit-base-patch16" in capsys.readouterr().out
+
+
+def test_light_imports() -> None:
+    """`import mieb`, `mieb --help` and `mieb list` import neither torch nor transformers."""
+    code = (
+        "import sys, mieb\n"
+        "from mieb.cli import main\n"
+        "mieb.get_tasks(); mieb.get_benchmarks(); mieb.get_model_metas()\n"
+        "for argv in (['list', 'tasks'], ['list', 'models'], ['list', 'benchmarks']):\n"
+        "    main(argv)\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('torch', 'transformers', 'datasets', 'sklearn') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_help_exits_cleanly() -> None:
+    proc = _run("--help")
+    assert proc.returncode == 0 and "run" in proc.stdout and "list" in proc.stdout
