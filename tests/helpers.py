@@ -70,12 +70,12 @@ def write_hub_folder(folder: Path, configs: dict[str, dict[str, object]]) -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["---", "configs:"]
     for config, splits in configs.items():
-        lines += [f"- config_name: {config}", "  data_files:"]
+        lines += [f"- config_name: \"{config}\"", "  data_files:"]  # quoted: YAML reads `no` as False
         for split, ds in splits.items():
             rel = f"{config}/{split}-00000-of-00001.parquet"
             (folder / config).mkdir(exist_ok=True)
             ds.to_parquet(str(folder / rel))
-            lines += [f"  - split: {split}", f"    path: {rel}"]
+            lines += [f"  - split: \"{split}\"", f"    path: {rel}"]
     lines.append("---")
     (folder / "README.md").write_text("\n".join(lines) + "\n")
     return folder

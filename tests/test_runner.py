@@ -15,7 +15,8 @@ from mieb.runner.run import MIEB
 from mieb.tasks.metadata import DatasetRef
 from mieb.tasks.task import Task
 
-RUN = dict(encode_kwargs={"batch_size": 4, "num_workers": 0}, progress=False)
+# The embedding cache is off here: these tests count what the runner encodes; tests/cache covers it.
+RUN = dict(encode_kwargs={"batch_size": 4, "num_workers": 0}, progress=False, cache=False)
 
 
 def _result_dir(out: Path) -> Path:

@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "evaluate": "mieb.runner.run",
     "RunReport": "mieb.runner.run",
     "TaskResult": "mieb.results.schema",
+    "load_results": "mieb.results.load",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from mieb.benchmarks import Benchmark, get_benchmark, get_benchmarks
     from mieb.models.meta import ModelMeta
     from mieb.models.registry import get_model, get_model_meta, get_model_metas
+    from mieb.results.load import load_results
     from mieb.results.schema import TaskResult
     from mieb.runner.run import MIEB, RunReport, evaluate
     from mieb.tasks.metadata import TaskMetadata

@@ -23,7 +23,7 @@ from local_tasks import (
 )
 from mieb.runner.run import MIEB
 
-RUN = dict(encode_kwargs={"batch_size": 5, "num_workers": 0}, progress=False, raise_errors=True)
+RUN = dict(encode_kwargs={"batch_size": 5, "num_workers": 0}, progress=False, raise_errors=True, cache=False)
 
 
 def _scores(task, tmp_path: Path, model=None) -> dict:

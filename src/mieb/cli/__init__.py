@@ -12,7 +12,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mieb.cli import listing, results, run
+    from mieb.cli import cache, compare, download, leaderboard, listing, results, run
 
     parser = argparse.ArgumentParser(
         prog="mieb",
@@ -21,8 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-v info, -vv debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run.add_parser(sub)
+    download.add_parser(sub)
     listing.add_parser(sub)
     results.add_parser(sub)
+    cache.add_parser(sub)
+    leaderboard.add_parser(sub)
+    compare.add_parser(sub)
     return parser
 
 

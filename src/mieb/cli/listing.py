@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
+from typing import Any
 
 from mieb.cli.selection import add_task_filters, select_tasks
+from mieb.tasks.task import Task
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -13,6 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     t = what.add_parser("tasks", help="list tasks (with filters)")
     add_task_filters(t)
+    t.add_argument("--stats", action="store_true",
+                   help="how big each task is (samples, images and texts to embed) and the selection's total")
     t.set_defaults(func=cmd_tasks)
 
     b = what.add_parser("benchmarks", help="list benchmarks")
@@ -25,18 +30,69 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    """One row per task; `cached` says whether its data is in the local Hugging Face cache (at the pinned
+    revision, checked on disk only), i.e. whether it can run with HF_HUB_OFFLINE=1."""
     from mieb.cli.tables import print_table
+    from mieb.data.hub_cache import cache_status
 
     tasks = select_tasks(args, default_all=True)
+    if args.stats:
+        sizes = [task_size(t) for t in tasks]
+        rows = [(t.name, t.metadata.type, ",".join(t.metadata.eval_splits), *size.cells(), cache_status(t))
+                for t, size in zip(tasks, sizes, strict=True)]
+        rows.append(("total", "", "", *sum(sizes, TaskSize()).cells(), ""))
+        columns = ["name", "type", "splits", "samples", "images", "texts", "cached"]
+        print_table(f"{len(tasks)} tasks", columns, rows, justify_right=["samples", "images", "texts"])
+        print("images and texts: inputs to embed on the eval splits, plus at most labels x samples per label x "
+              "experiments training images for linear probes; ? = not known from the reference's statistics")
+        return 0
     rows = []
     for t in tasks:
         md = t.metadata
         subsets = "" if t.hf_subsets == ["default"] else f"{len(t.hf_subsets)} subsets"
         rows.append((md.name, md.type, md.category, ",".join(md.eval_splits), subsets, md.main_score,
-                     md.dataset.path))
-    print_table(f"{len(rows)} tasks", ["name", "type", "category", "splits", "subsets", "main score", "dataset"],
-                rows)
+                     md.dataset.path, cache_status(t)))
+    print_table(f"{len(rows)} tasks", ["name", "type", "category", "splits", "subsets", "main score", "dataset",
+                                       "cached"], rows)
     return 0
+
+
+@dataclass
+class TaskSize:
+    """Inputs of a run, summed over eval splits; None where the reference's statistics do not say."""
+
+    samples: int | None = 0
+    images: int | None = 0
+    texts: int | None = 0
+    partial: bool = False  # a subset selection of a multilingual task: the numbers are for all subsets
+
+    def __add__(self, other: TaskSize) -> TaskSize:
+        def add(a: int | None, b: int | None) -> int | None:
+            return None if a is None or b is None else a + b
+
+        return TaskSize(add(self.samples, other.samples), add(self.images, other.images),
+                        add(self.texts, other.texts), self.partial or other.partial)
+
+    def cells(self) -> tuple[str, str, str]:
+        mark = "<=" if self.partial else ""
+        return tuple(f"{mark}{v:,}" if v is not None else "?" for v in (self.samples, self.images, self.texts))
+
+
+def task_size(task: Task) -> TaskSize:
+    """What running `task` embeds, from its metadata's statistics (no data is read)."""
+    meta = task.metadata
+    stats = meta.stats or {}
+    size = TaskSize(partial=task.hf_subsets != meta.hf_subsets)
+    for split in meta.eval_splits:
+        s = stats.get(split)
+        size += TaskSize(None, None, None) if s is None else TaskSize(s.n_samples, s.n_images, s.n_texts)
+    train = stats.get(getattr(meta.settings, "train_split", ""))
+    test = stats.get(meta.eval_splits[0])
+    if train is not None and test is not None and test.n_labels:  # linear probe: the sampled training images
+        s: Any = meta.settings
+        sampled = min(train.n_samples, test.n_labels * s.samples_per_label * s.n_experiments)
+        size += TaskSize(0, sampled, 0)
+    return size
 
 
 def cmd_benchmarks(args: argparse.Namespace) -> int:

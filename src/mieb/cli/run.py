@@ -16,6 +16,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_task_filters(p)
     p.add_argument("-m", "--model", required=True, help="model name (see `mieb list models`) or a local checkpoint folder")
     p.add_argument("--model-revision", help="override the model card's revision")
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="allow models whose checkpoint ships its own Python code (e.g. jina-clip, nomic-embed-vision) "
+                        "to run it")
     p.add_argument("--device", help="cpu, cuda, cuda:1 or a GPU index (default: cuda if available)")
     p.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto",
                    help="auto: fp32 on CPU, bf16/fp16 autocast on CUDA")
@@ -24,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-folder", default="results")
     p.add_argument("--overwrite-strategy", choices=OVERWRITE_STRATEGIES, default="only-missing")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--cache-dir", help="embedding cache folder (default: $MIEB_CACHE/embeddings)")
     p.set_defaults(func=cmd_run)
 
 
@@ -38,7 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("no task matches the selection", file=sys.stderr)
         return EXIT_FAILED
     meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
-    model = get_model(meta, device=args.device, precision=args.precision)
+    model = get_model(meta, device=args.device, precision=args.precision, trust_remote_code=args.trust_remote_code)
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:
         encode_kwargs["num_workers"] = args.num_workers
@@ -48,6 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         overwrite_strategy=args.overwrite_strategy,
         encode_kwargs=encode_kwargs,
         progress=False if args.no_progress else None,
+        cache=False if args.no_cache else (args.cache_dir or True),
     )
     print_run_summary(report, tasks, meta, args.output_folder)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -70,12 +70,13 @@ def resize_and_crop(img: Image.Image, pp: ImagePreprocessing) -> np.ndarray:
         img = img.resize((new_w, new_h), resample=_RESAMPLE[pp.interpolation], reducing_gap=None)
     arr = np.asarray(img, dtype=np.uint8)
     if pp.crop_size is not None:
-        arr = center_crop(arr, pp.crop_size)
+        arr = center_crop(arr, pp.crop_size, rounding=pp.crop_rounding)
     return arr
 
 
-def center_crop(arr: np.ndarray, size: int) -> np.ndarray:
-    """Crop (H, W, C) to size x size at offsets floor((H-size)/2); zero-pad first when smaller."""
+def center_crop(arr: np.ndarray, size: int, rounding: str = "floor") -> np.ndarray:
+    """Crop (H, W, C) to size x size at offsets floor((H-size)/2) (Hugging Face), or round((H-size)/2)
+    with `rounding="round"` (torchvision's CenterCrop); zero-pad first when smaller."""
     h, w = arr.shape[:2]
     if h < size or w < size:
         nh, nw = max(h, size), max(w, size)
@@ -83,7 +84,10 @@ def center_crop(arr: np.ndarray, size: int) -> np.ndarray:
         top, left = -(-(nh - h) // 2), -(-(nw - w) // 2)
         padded[top : top + h, left : left + w] = arr
         arr, h, w = padded, nh, nw
-    top, left = (h - size) // 2, (w - size) // 2
+    if rounding == "round":
+        top, left = int(round((h - size) / 2.0)), int(round((w - size) / 2.0))
+    else:
+        top, left = (h - size) // 2, (w - size) // 2
     return arr[top : top + size, left : left + size]
 
 

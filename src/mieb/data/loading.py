@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mieb.data.hub_cache import cached_configs, cached_revisions, hub_offline, local_cache_dir
 from mieb.errors import TaskDataError
 
 if TYPE_CHECKING:
-    from datasets import Dataset
+    from datasets import Dataset, DatasetDict
 
     from mieb.tasks.metadata import TaskMetadata
 
@@ -31,58 +32,79 @@ def load_split(meta: TaskMetadata, split: str, config: str | None = None) -> Dat
     Honours HF_HUB_OFFLINE and the HF cache as `datasets` does. A gated dataset, a missing config or a
     missing split raises `TaskDataError` naming the task and what is missing.
     """
+    return _load(meta, config, split)
+
+
+def load_splits(meta: TaskMetadata, config: str | None = None) -> DatasetDict:
+    """Every split of one config, in the dataset's own split order (for loaders that combine splits)."""
+    return _load(meta, config, None)
+
+
+def _load(meta: TaskMetadata, config: str | None, split: str | None) -> Any:
     import datasets
 
     path, revision = dataset_location(meta)
+    _check_offline_revision(meta, path, revision, config, split)
+    cache_dir = str(local_cache_dir(path)) if Path(path).is_dir() else None
     try:
-        return datasets.load_dataset(path, name=config, revision=revision, split=split,
-                                     cache_dir=local_cache_dir(path))
+        return datasets.load_dataset(path, name=config, revision=revision, split=split, cache_dir=cache_dir)
     except Exception as e:  # datasets raises many types; translate the ones users can act on
         raise _translate_load_error(meta, split, config, e) from e
 
 
-def local_cache_dir(path: str) -> str | None:
-    """A cache folder keyed by a local dataset folder's files, None for hub datasets.
-
-    `datasets` keys its Arrow cache of a local folder by the folder's name only, so two different
-    folders with the same name (or a rebuilt one) would silently share a stale cache.
-    """
-    import hashlib
-
+def dataset_config_names(meta: TaskMetadata) -> list[str]:
+    """The dataset's config names. Offline, `datasets` reports only "default" for a cached hub dataset,
+    so the names come from the local cache at the pinned revision instead."""
     import datasets
 
-    root = Path(path)
-    if not root.is_dir():
-        return None
-    h = hashlib.sha256(str(root.resolve()).encode())
-    for f in sorted(p for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts):
-        st = f.stat()
-        h.update(f"{f.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return str(Path(datasets.config.HF_DATASETS_CACHE) / "mieb-local" / h.hexdigest()[:20])
+    path, revision = dataset_location(meta)
+    if hub_offline() and not Path(path).is_dir():
+        return cached_configs(path, revision)
+    return list(datasets.get_dataset_config_names(path, revision=revision))
 
 
-def _translate_load_error(meta: TaskMetadata, split: str, config: str | None, e: Exception) -> Exception:
+def _check_offline_revision(meta: TaskMetadata, path: str, revision: str | None, config: str | None,
+                            split: str | None) -> None:
+    """Offline, `datasets` silently loads whichever revision of a config was cached last; refuse a cache
+    that holds the config only at other revisions, since results record the pinned one."""
+    if not hub_offline() or revision is None or Path(path).is_dir():
+        return
+    others = cached_revisions(path, config)
+    if others and revision not in others:
+        raise TaskDataError(
+            meta.name,
+            f"the local cache holds {path}" + (f" config {config!r}" if config else "")
+            + f" only at revision(s) {sorted(others)}, not at the pinned {revision}; "
+            f"fetch it with `mieb download -t {meta.name}` where there is internet",
+            split=split,
+        )
+
+
+def _translate_load_error(meta: TaskMetadata, split: str | None, config: str | None, e: Exception) -> Exception:
     text = f"{type(e).__name__}: {e}"
     where = f"{meta.dataset.path}@{meta.dataset.revision}" + (f" config {config!r}" if config else "")
     low = text.lower()
-    if meta.dataset.gated or "gated" in low or "401" in low or "403" in low:
+    if hub_offline() or "offline" in low:
+        gated = f" It is gated: {_auth_hint(meta)} before downloading." if meta.dataset.gated else ""
         return TaskDataError(
             meta.name,
-            f"dataset {where} is gated on the Hugging Face Hub: accept its terms on "
-            f"https://huggingface.co/datasets/{meta.dataset.path} and log in with `hf auth login` "
-            f"(or set HF_TOKEN). Original error: {text}",
+            f"dataset {where} is not in the local Hugging Face cache and HF_HUB_OFFLINE is set; fetch it first "
+            f"where there is internet (`mieb download -t {meta.name}`).{gated} Original error: {text}",
             split=split,
         )
-    if "unknown split" in low or ("split" in low and "not" in low and split in text):
+    if meta.dataset.gated or "gated" in low or "authenticat" in low or re.search(r"\b(401|403)\b", low):
+        return TaskDataError(
+            meta.name, f"dataset {where} is gated on the Hugging Face Hub: {_auth_hint(meta)}. "
+            f"Original error: {text}", split=split,
+        )
+    if split is not None and ("unknown split" in low or ("split" in low and "not" in low and split in text)):
         return TaskDataError(meta.name, f"dataset {where} has no split {split!r} ({text})", split=split)
-    if os.environ.get("HF_HUB_OFFLINE") in {"1", "true", "True", "YES", "yes"} or "offline" in low:
-        return TaskDataError(
-            meta.name,
-            f"dataset {where} is not in the local Hugging Face cache and HF_HUB_OFFLINE is set; "
-            f"fetch it first where there is internet. Original error: {text}",
-            split=split,
-        )
     return TaskDataError(meta.name, f"could not load dataset {where}: {text}", split=split)
+
+
+def _auth_hint(meta: TaskMetadata) -> str:
+    return (f"accept its terms on https://huggingface.co/datasets/{meta.dataset.path} and log in with "
+            "`hf auth login` (or set HF_TOKEN)")
 
 
 def require_columns(meta: TaskMetadata, ds: Any, columns: Iterable[str], split: str,

@@ -34,6 +34,10 @@ _CONFIDENCES = ("max", "std", "diff1")  # mteb's confidence functions, in its ke
 
 def _as_float_tensor(x: np.ndarray | torch.Tensor, device: str | torch.device) -> torch.Tensor:
     # mteb scores in float32 whatever the embedding dtype (it upcasts fp16/bf16).
+    from mieb.models.encoder import MultiVector
+
+    if isinstance(x, MultiVector):  # multi-vector (late-interaction) embeddings, scored by a callable
+        return x.to_device(device)  # type: ignore[return-value]
     return torch.as_tensor(x).to(device=device, dtype=torch.float32)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 import torch
 
 from mieb.errors import ModalityError
@@ -52,12 +54,100 @@ def resolve_precision(precision: str | None, device: torch.device) -> Precision:
     return precision  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class MultiVector:
+    """Multi-vector (late-interaction) embeddings of N items, padded: item i is `values[i, :lengths[i]]`.
+
+    `values` is (N, T, d) and `lengths` (N,), both numpy on the host or both torch (`to_device`). Wrappers
+    of models whose card says similarity="max_sim" return one per batch; the Embedder assembles them in
+    input order, and the retrieval metrics slice, index and score them like (N, d) arrays.
+    """
+
+    values: Any
+    lengths: Any
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
+    def __getitem__(self, idx: Any) -> MultiVector:
+        """Rows by slice, index list or array; padding beyond the longest selected row is dropped."""
+        if isinstance(idx, list):
+            idx = np.asarray(idx, dtype=np.int64)
+        values, lengths = self.values[idx], self.lengths[idx]
+        width = int(lengths.max()) if len(lengths) else 0
+        return MultiVector(values[:, :width], lengths)
+
+    def to_device(self, device: str | torch.device) -> MultiVector:
+        """float32 torch tensors on `device` (what the scoring functions take)."""
+        return MultiVector(torch.as_tensor(self.values).to(device=device, dtype=torch.float32),
+                           torch.as_tensor(self.lengths).to(device=device, dtype=torch.int64))
+
+    def numpy(self) -> MultiVector:
+        values, lengths = self.values, self.lengths
+        if isinstance(values, torch.Tensor):
+            values, lengths = values.detach().float().cpu().numpy(), lengths.detach().cpu().numpy()
+        return MultiVector(np.asarray(values, dtype=np.float32), np.asarray(lengths, dtype=np.int64))
+
+    @staticmethod
+    def from_list(items: Sequence[torch.Tensor | np.ndarray]) -> MultiVector:
+        """Pad per-item (T_i, d) token embeddings with zeros."""
+        tensors = [torch.as_tensor(t).detach().float().cpu() for t in items]
+        lengths = torch.tensor([len(t) for t in tensors], dtype=torch.int64)
+        values = torch.nn.utils.rnn.pad_sequence(tensors, batch_first=True) if tensors else torch.zeros(0, 0, 0)
+        return MultiVector(values.numpy(), lengths.numpy())
+
+    @staticmethod
+    def assemble(n: int, parts: Sequence[tuple[Sequence[int], MultiVector]]) -> MultiVector:
+        """Place each part's rows at its positions in an N-row result padded to the widest part."""
+        width = max((p.values.shape[1] for _, p in parts), default=0)
+        dim = next((p.values.shape[2] for _, p in parts), 0)
+        values = np.zeros((n, width, dim), dtype=np.float32)
+        lengths = np.zeros(n, dtype=np.int64)
+        for idx, part in parts:
+            values[np.asarray(idx), : part.values.shape[1]] = part.values
+            lengths[np.asarray(idx)] = part.lengths
+        return MultiVector(values, lengths)
+
+    def concat_tokens(self, other: MultiVector) -> MultiVector:
+        """Item i's tokens followed by other's item i tokens (ColPali-style image+text fusion)."""
+        a, b = self.numpy(), other.numpy()
+        return MultiVector.from_list([np.concatenate([a.values[i, : a.lengths[i]], b.values[i, : b.lengths[i]]])
+                                      for i in range(len(a))])
+
+
+def maxsim(queries: MultiVector, docs: MultiVector, max_block_elements: int = 1 << 26) -> torch.Tensor:
+    """Late-interaction scores (Nq, Nd): for every query token the best dot product with a document token,
+    summed over the query's tokens. Padding is masked out (never matched, never summed); documents are
+    scored in blocks so the (q, n, t, s) product stays under `max_block_elements`."""
+    qv, ql = queries.values, queries.lengths
+    dv, dl = docs.values, docs.lengths
+    nq, t = qv.shape[0], qv.shape[1]
+    nd, s = dv.shape[0], dv.shape[1]
+    out = torch.empty(nq, nd, dtype=torch.float32, device=qv.device)
+    if nq == 0 or nd == 0:
+        return out
+    q_mask = torch.arange(t, device=qv.device)[None, :] < ql[:, None]  # (Nq, T)
+    step = max(1, max_block_elements // max(1, nq * t * s))
+    for start in range(0, nd, step):
+        block, lens = dv[start : start + step], dl[start : start + step]
+        sims = torch.einsum("qtd,nsd->qnts", qv, block)
+        d_mask = torch.arange(s, device=qv.device)[None, :] < lens[:, None]  # (n, S)
+        sims = sims.masked_fill(~d_mask[None, :, None, :], float("-inf")).amax(dim=-1)  # (Nq, n, T)
+        out[:, start : start + len(block)] = sims.masked_fill(~q_mask[:, None, :], 0.0).sum(dim=-1)
+    return out
+
+
 class Encoder:
     """Base class of model wrappers.
 
     Image inputs arrive as the card's `image.input` says: a float tensor (B, 3, H, W) already
     normalised and on `self.device` ("tensor"), a list of RGB PIL images ("pil"), or a list of encoded
-    bytes ("bytes"). Outputs are (B, d) tensors or arrays; the framework converts and checks them.
+    bytes ("bytes"). Outputs are (B, d) tensors or arrays, or a `MultiVector` for models whose card says
+    similarity="max_sim"; the framework converts and checks them.
     """
 
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None):
@@ -101,6 +191,8 @@ class Encoder:
             return a @ b.T
         if self.meta.similarity == "dot":
             return a.float() @ b.float().T
+        if self.meta.similarity == "max_sim":
+            return maxsim(_on_device(a, self.device), _on_device(b, self.device))
         raise NotImplementedError(f"similarity {self.meta.similarity!r} needs a wrapper-specific implementation")
 
     def similarity_pairwise(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -109,4 +201,14 @@ class Encoder:
             return torch.nn.functional.cosine_similarity(a.float(), b.float(), dim=-1)
         if self.meta.similarity == "dot":
             return (a.float() * b.float()).sum(-1)
+        if self.meta.similarity == "max_sim":
+            a, b = _on_device(a, self.device), _on_device(b, self.device)
+            return torch.stack([maxsim(a[[i]], b[[i]])[0, 0] for i in range(len(a))]) if len(a) else \
+                torch.zeros(0)
         raise NotImplementedError(f"similarity {self.meta.similarity!r} needs a wrapper-specific implementation")
+
+
+def _on_device(x: Any, device: torch.device) -> MultiVector:
+    if not isinstance(x, MultiVector):
+        raise TypeError(f"max_sim scores MultiVector embeddings, not {type(x).__name__}")
+    return x.to_device(device) if not isinstance(x.values, torch.Tensor) or x.values.device != device else x

@@ -28,7 +28,8 @@ class ImagePreprocessing(BaseModel):
     the long edge `int(size * long / short)`, as Hugging Face image processors do; `"square"`: to
     size x size), centre-crop to `crop_size` (top/left offsets floor((H-c)/2), zero padding when smaller),
     all in uint8 with PIL; then on the device `(x / 255 - mean) / std`. This reproduces the Hugging Face
-    "slow" (PIL) image processors pixel for pixel.
+    "slow" (PIL) image processors pixel for pixel. `crop_rounding="round"` places the crop at
+    round((H-c)/2) (Python rounding) as torchvision's CenterCrop does (open_clip, timm pipelines).
     `input="pil"` / `"bytes"` hand decoded RGB PIL images / the raw encoded bytes to the wrapper, for
     models with their own dynamic-resolution processors or remote APIs.
     """
@@ -40,6 +41,7 @@ class ImagePreprocessing(BaseModel):
     resize: Literal["shortest_edge", "square"] = "shortest_edge"
     crop_size: int | None = 224
     interpolation: Interpolation = "bicubic"
+    crop_rounding: Literal["floor", "round"] = "floor"
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
 
@@ -56,9 +58,12 @@ class ImagePreprocessing(BaseModel):
 
 
 class TextPreprocessing(BaseModel):
+    """How a wrapper tokenises text. `max_length=None`: the tokenizer's own `model_max_length`, for
+    models whose reference wrapper truncates there without naming a length."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_length: int = 77
+    max_length: int | None = 77
     padding: Literal["longest", "max_length"] = "longest"
 
 
@@ -75,7 +80,9 @@ class ModelMeta(BaseModel):
     n_parameters: int | None = None
     embed_dim: int | None = None
     similarity: Similarity = "cosine"
-    fusion: Literal["sum", "joint"] | None = "sum"
+    # "sum": image + text embeddings; "joint": the model's own encode_fused; "concat": the token sets of
+    # multi-vector models joined per item (ColPali-style, as the reference does).
+    fusion: Literal["sum", "joint", "concat"] | None = "sum"
     image: ImagePreprocessing | None = None
     text: TextPreprocessing | None = None
     weights: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import json
 import pkgutil
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mieb.errors import UnknownNameError
+from mieb.errors import MissingDependencyError, UnknownNameError, UsageError
 from mieb.models.meta import ModelMeta
 
 if TYPE_CHECKING:
@@ -20,6 +21,27 @@ if TYPE_CHECKING:
 # config.json "model_type" -> "module:function" building a card for a local folder of that architecture.
 LOCAL_FOLDER_CARDS: dict[str, str] = {
     "clip": "mieb.models.cards.clip:card_for_folder",
+    "siglip": "mieb.models.cards.siglip:card_for_folder",
+    "dinov2": "mieb.models.cards.dinov2:card_for_folder",
+    "blip": "mieb.models.cards.blip:card_for_folder",
+    "align": "mieb.models.cards.align:card_for_folder",
+    "llava_next": "mieb.models.cards.e5v:card_for_folder",
+    "colpali": "mieb.models.cards.colpali:card_for_folder",
+    "paligemma": "mieb.models.cards.colpali:card_for_folder",
+    "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
+    "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
+}
+# Folders without a transformers config.json, recognised by a marker file instead.
+LOCAL_FOLDER_MARKERS: dict[str, str] = {
+    "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
+    "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
+}
+# Python module a card's `extra` installs, checked before loading so a missing backend fails first.
+EXTRA_MODULES: dict[str, str] = {
+    "openclip": "open_clip",
+    "siglip": "sentencepiece",
+    "colpali": "colpali_engine",
+    "vlm2vec": "peft",
 }
 
 
@@ -79,16 +101,43 @@ def get_model(
     revision: str | None = None,
     device: str | None = None,
     precision: str | None = None,
+    *,
+    trust_remote_code: bool = False,
     **kwargs: Any,
 ) -> Encoder:
-    """Load a model by card name, card, or local checkpoint folder; returns an `Encoder`."""
+    """Load a model by card name, card, or local checkpoint folder; returns an `Encoder`.
+
+    A card with `trust_remote_code=True` runs Python code shipped with the checkpoint, so it loads only
+    when the caller passes `trust_remote_code=True` (`mieb run --trust-remote-code`).
+    """
     meta = name if isinstance(name, ModelMeta) else get_model_meta(name, revision)
+    check_loadable(meta, trust_remote_code)
+    if meta.trust_remote_code:
+        kwargs["trust_remote_code"] = True
     module_name, attr = meta.loader.split(":")
     loader = getattr(importlib.import_module(module_name), attr)
     return loader(meta, device=device, precision=precision, **kwargs)
 
 
+def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
+    """Refuse, before anything is imported or downloaded, a model whose backend is missing or whose
+    remote code the user has not agreed to run."""
+    if meta.trust_remote_code and not trust_remote_code:
+        raise UsageError(
+            f"model {meta.name} runs Python code from its checkpoint repository (trust_remote_code), which "
+            "mieb does not do unless asked: pass --trust-remote-code to `mieb run` (or trust_remote_code=True "
+            "to get_model) if you trust that code"
+        )
+    module = EXTRA_MODULES.get(meta.extra or "")
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise MissingDependencyError(module, meta.extra, f"model {meta.name}")
+
+
 def card_for_local_folder(path: Path) -> ModelMeta:
+    for marker, builder in LOCAL_FOLDER_MARKERS.items():
+        if (path / marker).is_file():
+            module_name, attr = builder.split(":")
+            return getattr(importlib.import_module(module_name), attr)(path)
     config_file = path / "config.json"
     if not config_file.is_file():
         raise UnknownNameError("model", str(path), _cards())

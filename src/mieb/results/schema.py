@@ -83,5 +83,66 @@ class TaskResult(BaseModel):
 
     @classmethod
     def from_disk(cls, path: Path) -> TaskResult:
+        """Read mieb's files and the reference's: 1.11+ and 2.x as they are, older 1.x converted."""
         with open(path, encoding="utf-8") as f:
-            return cls.model_validate(json.load(f))
+            data = json.load(f)
+        if "task_name" not in data and "mteb_dataset_name" in data:
+            data = _from_before_v1_11(data)
+        return cls.model_validate(data)
+
+
+# Pre-1.11 files nest similarity metrics ({"cos_sim": {"spearman": ...}}); 1.11+ flattens them under
+# these prefixes ("cosine_spearman"), which is what main_score names refer to.
+_HISTORIC_PREFIXES = {"cos_sim": "cosine", "manhattan": "manhattan", "euclidean": "euclidean", "dot": "dot",
+                      "max": "max", "similarity": "similarity"}
+
+
+def _from_before_v1_11(data: dict[str, Any]) -> dict[str, Any]:
+    """The reference's format before mteb 1.11: `{mteb_dataset_name, <split>: {metrics | <subset>: metrics}}`.
+
+    Becomes `{task_name, scores: {split: [{..., hf_subset, main_score}]}}`. `main_score` is taken from
+    the task's main-score metric when mieb knows the task; otherwise the entry has none and readers
+    skip it (the reference does the same, with a warning).
+    """
+    rest = dict(data)
+    task_name = rest.pop("mteb_dataset_name")
+    out: dict[str, Any] = {
+        "task_name": task_name,
+        "dataset_revision": rest.pop("dataset_revision", None),
+        "mteb_version": rest.pop("mteb_version", None),
+    }
+    main_metric = _main_score_name(task_name)
+    evaluation_time = 0.0
+    scores: dict[str, list[ScoresDict]] = {}
+    for split, block in rest.items():
+        if not isinstance(block, dict):
+            continue
+        block = dict(block)
+        evaluation_time += float(block.pop("evaluation_time", 0.0) or 0.0)
+        nested = {k: v for k, v in block.items() if isinstance(v, dict) and k not in _HISTORIC_PREFIXES}
+        per_subset = nested if nested else {"default": block}
+        entries = []
+        for subset, metrics in per_subset.items():
+            flat: ScoresDict = {}
+            for k, v in metrics.items():
+                if isinstance(v, dict) and k in _HISTORIC_PREFIXES:
+                    flat.update({f"{_HISTORIC_PREFIXES[k]}_{kk}": vv for kk, vv in v.items()})
+                else:
+                    flat[k] = v
+            if "main_score" not in flat and main_metric in flat:
+                flat["main_score"] = flat[main_metric]
+            entries.append({**flat, "hf_subset": subset})
+        scores[split] = entries
+    out["scores"] = scores
+    out["evaluation_time"] = evaluation_time or None
+    return out
+
+
+def _main_score_name(task_name: str) -> str | None:
+    from mieb.errors import UnknownNameError
+    from mieb.tasks.registry import get_task_metadata
+
+    try:
+        return get_task_metadata(task_name).main_score
+    except UnknownNameError:
+        return None

@@ -1,26 +1,36 @@
 """The framework's encoding engine: every evaluator embeds through an `Embedder`.
 
-It owns what each wrapper would otherwise redo: batching, decoding and resizing in DataLoader worker
-processes, uint8 transfer and normalisation on the device, mixed precision, de-duplication of
-repeated inputs, validation of outputs (shape, NaN) and accounting (counts, seconds).
+It owns what each wrapper would otherwise redo: batching; decoding and resizing in DataLoader worker
+processes; uint8 transfer (pinned, non-blocking on CUDA) and normalisation on the device; mixed
+precision; validation of outputs (shape, NaN); and accounting (counts, seconds per stage).
+
+Every input is keyed by its content (a hash of the encoded image bytes, the text; plus the prompt
+context for instruction-aware models). Inputs repeated within a task are encoded once, and with an
+`EmbeddingStore` (on by default in the runner) embeddings are kept on disk per model fingerprint, so
+a re-run, a resumed run or another task over the same images encodes nothing twice. A hit returns the
+stored float32 bytes exactly.
+
+Multi-vector models (card similarity="max_sim", e.g. ColPali) return a `MultiVector` per batch instead
+of a (B, d) array; items are stored as (tokens, d) arrays and returned as one padded `MultiVector`.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from mieb.data.images import ImageColumn, prepare
+from mieb.cache.keys import content_hash, fused_key, image_key, text_key
+from mieb.cache.store import EmbeddingStore
+from mieb.data.images import ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
-from mieb.models.encoder import EncodeContext, Encoder, PromptType
-from mieb.models.meta import ImagePreprocessing
+from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType
 
 
 def available_cpus() -> int:
@@ -37,31 +47,35 @@ def default_num_workers() -> int:
 
 
 class _PreparedImages(Dataset):
-    """Row i -> (i, prepared image or None, error text). Errors travel as data so the main process can
-    raise a `TaskDataError` naming the task, split and row (exceptions lose their type across workers)."""
+    """Position i -> (i, prepared image or None, error text, seconds decoding+resizing).
 
-    def __init__(self, column: ImageColumn, pp: ImagePreprocessing):
+    Errors travel as data so the main process can raise a `TaskDataError` naming the task, split and
+    row (exceptions lose their type across worker processes)."""
+
+    def __init__(self, column: ImageColumn, pp: Any):
         self.column, self.pp = column, pp
 
     def __len__(self) -> int:
         return len(self.column)
 
-    def __getitem__(self, i: int) -> tuple[int, Any, str | None]:
+    def __getitem__(self, i: int) -> tuple[int, Any, str | None, float]:
+        t0 = time.perf_counter()
         try:
-            return i, prepare(self.column.raw(i), self.pp), None
+            return i, prepare(self.column.raw(i), self.pp), None, time.perf_counter() - t0
         except Exception as e:  # noqa: BLE001 - reported with its row by the main process
-            return i, None, f"{type(e).__name__}: {e}"
+            return i, None, f"{type(e).__name__}: {e}", time.perf_counter() - t0
 
 
-def _collate(items: list[tuple[int, Any, str | None]]) -> tuple[list[int], Any, list[tuple[int, str]]]:
-    idx = [i for i, _, _ in items]
-    errors = [(i, err) for i, _, err in items if err is not None]
+def _collate(items: list[tuple[int, Any, str | None, float]]) -> tuple[list[int], Any, list[tuple[int, str]], float]:
+    idx = [i for i, *_ in items]
+    seconds = sum(t for *_, t in items)
+    errors = [(i, err) for i, _, err, _ in items if err is not None]
     if errors:
-        return idx, None, errors
-    payload = [x for _, x, _ in items]
+        return idx, None, errors, seconds
+    payload = [x for _, x, _, _ in items]
     if isinstance(payload[0], np.ndarray) and all(p.shape == payload[0].shape for p in payload):
-        return idx, torch.from_numpy(np.stack(payload)), []
-    return idx, payload, []
+        return idx, torch.from_numpy(np.stack(payload)), [], seconds
+    return idx, payload, [], seconds
 
 
 def _worker_init(_: int) -> None:
@@ -70,21 +84,26 @@ def _worker_init(_: int) -> None:
 
 @dataclass
 class EmbedStats:
+    """Counts and seconds of one task. `seconds` is the wall time spent in the Embedder; `prepare_cpu`
+    is CPU time summed over decode workers (it runs in parallel with `model`)."""
+
     images_requested: int = 0
+    images_unique: int = 0
+    images_cached: int = 0
     images_encoded: int = 0
     texts_requested: int = 0
+    texts_unique: int = 0
+    texts_cached: int = 0
     texts_encoded: int = 0
     seconds: float = 0.0
-    by_stage: dict[str, float] = field(default_factory=dict)
+    hash: float = 0.0
+    data_wait: float = 0.0
+    prepare_cpu: float = 0.0
+    model: float = 0.0
+    cache_io: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "images_requested": self.images_requested,
-            "images_encoded": self.images_encoded,
-            "texts_requested": self.texts_requested,
-            "texts_encoded": self.texts_encoded,
-            "seconds": round(self.seconds, 4),
-        }
+        return {f.name: round(v, 4) if isinstance(v := getattr(self, f.name), float) else v for f in fields(self)}
 
 
 class Embedder:
@@ -96,6 +115,7 @@ class Embedder:
         *,
         batch_size: int = 32,
         num_workers: int | None = None,
+        store: EmbeddingStore | None = None,
         progress: Callable[[str, int], Callable[[int], None]] | None = None,
     ):
         if batch_size < 1:
@@ -104,13 +124,15 @@ class Embedder:
         self.meta = encoder.meta
         self.batch_size = batch_size
         self.num_workers = default_num_workers() if num_workers is None else num_workers
+        self.store = store
         self.progress = progress
         self.task_name: str | None = None
-        self.split: str | None = None
         self.task_type: str | None = None
         self.category: str | None = None
+        self.split: str | None = None
         self.instructions: dict[str, str] = {}
         self.stats = EmbedStats()
+        self._memo: dict[bytes, np.ndarray] = {}
         self._dim: int | None = None
 
     # -- context --------------------------------------------------------------------------------
@@ -119,6 +141,7 @@ class Embedder:
         self.task_name, self.task_type, self.category = task_name, task_type, category
         self.instructions = dict(instructions or {})
         self.stats = EmbedStats()
+        self._memo = {}
 
     def context(self, prompt_type: PromptType | None) -> EncodeContext:
         return EncodeContext(
@@ -129,51 +152,126 @@ class Embedder:
             instruction=self.instructions.get(prompt_type) if prompt_type else None,
         )
 
+    def _key_context(self, ctx: EncodeContext) -> EncodeContext | None:
+        """Only instruction-aware models embed the same input differently per task or prompt type."""
+        return ctx if self.meta.uses_instructions else None
+
     # -- public ---------------------------------------------------------------------------------
-    def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None) -> np.ndarray:
+    def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None) -> Any:
         t0 = time.perf_counter()
+        ctx = self.context(prompt_type)
         self.stats.images_requested += len(images)
-        out = self._encode_images(images, self.context(prompt_type), texts=None)
+        kctx = self._key_context(ctx)
+        keys = [image_key(h, kctx) for h in self._image_hashes(images)]
+        out = self._resolve(keys, "images", lambda todo: self._encode_images(images, todo, ctx, None))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
-    def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> np.ndarray:
+    def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
         t0 = time.perf_counter()
+        ctx = self.context(prompt_type)
+        texts = list(texts)
         self.stats.texts_requested += len(texts)
-        out = self._encode_texts(list(texts), self.context(prompt_type))
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
+                                    split=self.split, row=i)
+        kctx = self._key_context(ctx)
+        keys = [text_key(t, kctx) for t in texts]
+        out = self._resolve(keys, "texts", lambda todo: self._encode_texts(texts, todo, ctx))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
-    def fused(self, images: ImageColumn, texts: Sequence[str], *,
-              prompt_type: PromptType | None = None) -> np.ndarray:
+    def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
         """Image+text inputs: the sum of the unnormalised embeddings (fusion="sum", as the reference's
-        CLIP-family wrappers do) or the model's own joint encoding (fusion="joint")."""
+        CLIP-family wrappers do), the model's own joint encoding (fusion="joint"), or, for multi-vector
+        models, each item's text tokens followed by its image tokens (fusion="concat")."""
         if len(images) != len(texts):
             raise ValueError(f"task {self.task_name}: {len(images)} images but {len(texts)} texts to fuse")
+        if self.meta.fusion == "concat":
+            txt = self.texts(texts, prompt_type=prompt_type)
+            img = self.images(images, prompt_type=prompt_type)
+            if not isinstance(txt, MultiVector) or not isinstance(img, MultiVector):
+                raise ModelOutputError(self.meta.name, self.task_name, 'fusion="concat" needs multi-vector outputs')
+            return txt.concat_tokens(img)
         if self.meta.fusion == "sum":
             return self.images(images, prompt_type=prompt_type) + self.texts(texts, prompt_type=prompt_type)
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
+            ctx = self.context(prompt_type)
+            texts = list(texts)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
-            out = self._encode_images(images, self.context(prompt_type), texts=list(texts))
+            kctx = self._key_context(ctx)
+            keys = [fused_key(h, t, kctx) for h, t in zip(self._image_hashes(images), texts, strict=True)]
+            out = self._resolve(keys, "images", lambda todo: self._encode_images(images, todo, ctx, texts))
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
 
-    # -- images ---------------------------------------------------------------------------------
-    def _encode_images(self, images: ImageColumn, ctx: EncodeContext, texts: list[str] | None) -> np.ndarray:
+    # -- keys, cache and assembly -----------------------------------------------------------------
+    def _image_hashes(self, images: ImageColumn) -> list[bytes]:
+        """Content hashes of the encoded images, read a chunk of rows at a time (nothing is decoded)."""
+        t0 = time.perf_counter()
+        out = []
+        for i, raw in enumerate(images.iter_raw()):
+            data = raw_bytes(raw)
+            if data is None:
+                if hasattr(raw, "tobytes"):  # a decoded PIL image
+                    data = f"{raw.mode}{raw.size}".encode() + raw.tobytes()
+                else:
+                    raise TaskDataError(self.task_name or "?", "image is empty (no bytes and no path)",
+                                        split=self.split, column=images.items[i][1], row=images.row_id(i))
+            out.append(content_hash(data))
+        self.stats.hash += time.perf_counter() - t0
+        return out
+
+    def _resolve(self, keys: list[bytes], what: str,
+                 encode: Callable[[list[int]], Iterator[tuple[list[int], Any]]]) -> Any:
+        """Embeddings for `keys`: from this task's memo, then the store, then by encoding the first
+        position of every missing key (`encode(positions)` yields (positions, embeddings) per batch)."""
+        first: dict[bytes, int] = {}
+        for pos, k in enumerate(keys):
+            first.setdefault(k, pos)
+        setattr(self.stats, f"{what}_unique", getattr(self.stats, f"{what}_unique") + len(first))
+        missing = [k for k in first if k not in self._memo]
+        if self.store is not None and missing:
+            t0 = time.perf_counter()
+            found = self.store.get_many(missing)
+            self.stats.cache_io += time.perf_counter() - t0
+            setattr(self.stats, f"{what}_cached", getattr(self.stats, f"{what}_cached") + len(found))
+            self._memo.update(found)
+            missing = [k for k in missing if k not in found]
+        if missing:
+            todo = [first[k] for k in missing]
+            for positions, emb in encode(todo):
+                items = [(keys[p], emb[j]) for j, p in enumerate(positions)]
+                self._memo.update(items)
+                if self.store is not None:
+                    t0 = time.perf_counter()
+                    self.store.put_many(items)  # one transaction per batch: a crash keeps finished batches
+                    self.stats.cache_io += time.perf_counter() - t0
+                setattr(self.stats, f"{what}_encoded", getattr(self.stats, f"{what}_encoded") + len(positions))
+        return self._assemble([self._memo[k] for k in keys])
+
+    def _assemble(self, rows: list[np.ndarray]) -> Any:
+        if not rows:
+            return np.zeros((0, self._dim or 0), dtype=np.float32)
+        if rows[0].ndim == 2:  # multi-vector items: (tokens, d) each
+            return MultiVector.from_list(rows)
+        return np.stack(rows)
+
+    # -- encoding ---------------------------------------------------------------------------------
+    def _encode_images(self, images: ImageColumn, todo: list[int], ctx: EncodeContext,
+                       texts: list[str] | None) -> Iterator[tuple[list[int], Any]]:
         pp = self.meta.image
         if pp is None:
             raise ModelOutputError(self.meta.name, self.task_name, "the model card has no image preprocessing")
-        n = len(images)
-        out: np.ndarray | None = None
-        if n == 0:
-            return np.zeros((0, self._dim or 0), dtype=np.float32)
-        use_workers = self.num_workers if n > self.batch_size else 0
+        subset = images.subset(todo)
+        use_workers = self.num_workers if len(todo) > self.batch_size else 0
         on_cuda = self.encoder.device.type == "cuda"
         loader = DataLoader(
-            _PreparedImages(images, pp),
+            _PreparedImages(subset, pp),
             batch_size=self.batch_size,
             shuffle=False,
             num_workers=use_workers,
@@ -183,17 +281,25 @@ class Embedder:
             prefetch_factor=4 if use_workers else None,
             persistent_workers=False,
         )
-        tick = self.progress(f"{self.task_name}: images", n) if self.progress else None
+        tick = self.progress(f"{self.task_name}: images", len(todo)) if self.progress else None
         mean = std = None
         if pp.input == "tensor":
             mean = torch.tensor(pp.mean, device=self.encoder.device).view(1, 3, 1, 1)
             std = torch.tensor(pp.std, device=self.encoder.device).view(1, 3, 1, 1)
-        for idx, batch, errors in loader:
+        batches = iter(loader)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                idx, batch, errors, prep_seconds = next(batches)
+            except StopIteration:
+                break
+            self.stats.data_wait += time.perf_counter() - t0
+            self.stats.prepare_cpu += prep_seconds
             if errors:
-                row, err = errors[0]
-                col = images.items[row][1]
+                pos, err = errors[0]
                 raise TaskDataError(self.task_name or "?", f"unreadable image ({err})", split=self.split,
-                                    column=col, row=images.row_id(row))
+                                    column=subset.items[pos][1], row=subset.row_id(pos))
+            t0 = time.perf_counter()
             if isinstance(batch, torch.Tensor):
                 batch = batch.to(self.encoder.device, non_blocking=on_cuda).float().div_(255.0)
                 batch = (batch - mean) / std
@@ -204,48 +310,41 @@ class Embedder:
                 if texts is None:
                     emb = self.encoder.encode_images(batch, ctx)
                 else:
-                    emb = self.encoder.encode_fused(batch, [texts[i] for i in idx], ctx)
-            emb = self._check(emb, len(idx))
-            if out is None:
-                out = np.empty((n, emb.shape[1]), dtype=np.float32)
-            out[idx] = emb
-            self.stats.images_encoded += len(idx)
+                    emb = self.encoder.encode_fused(batch, [texts[todo[i]] for i in idx], ctx)
+            emb = self._rows(self._check(emb, len(idx)))
+            self.stats.model += time.perf_counter() - t0
             if tick:
                 tick(len(idx))
-        assert out is not None
-        return out
+            yield [todo[i] for i in idx], emb
 
-    # -- texts ----------------------------------------------------------------------------------
-    def _encode_texts(self, texts: list[str], ctx: EncodeContext) -> np.ndarray:
+    def _encode_texts(self, texts: list[str], todo: list[int], ctx: EncodeContext) -> Iterator[tuple[list[int], Any]]:
         if self.meta.text is None and "text" not in self.meta.modalities:
             raise ModelOutputError(self.meta.name, self.task_name, "the model does not encode text")
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
-                                    row=i)
-        unique = list(dict.fromkeys(texts))
         # Longest first: batches of similar length waste less padding, and memory peaks at once.
-        order = sorted(range(len(unique)), key=lambda i: -len(unique[i]))
-        emb_unique: np.ndarray | None = None
-        tick = self.progress(f"{self.task_name}: texts", len(unique)) if self.progress else None
+        order = sorted(todo, key=lambda p: -len(texts[p]))
+        tick = self.progress(f"{self.task_name}: texts", len(order)) if self.progress else None
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
+            t0 = time.perf_counter()
             with self.encoder.autocast():
-                emb = self.encoder.encode_texts([unique[i] for i in chunk], ctx)
-            emb = self._check(emb, len(chunk))
-            if emb_unique is None:
-                emb_unique = np.empty((len(unique), emb.shape[1]), dtype=np.float32)
-            emb_unique[chunk] = emb
-            self.stats.texts_encoded += len(chunk)
+                emb = self.encoder.encode_texts([texts[p] for p in chunk], ctx)
+            emb = self._rows(self._check(emb, len(chunk)))
+            self.stats.model += time.perf_counter() - t0
             if tick:
                 tick(len(chunk))
-        if emb_unique is None:
-            return np.zeros((0, self._dim or 0), dtype=np.float32)
-        pos = {t: i for i, t in enumerate(unique)}
-        return emb_unique[[pos[t] for t in texts]]
+            yield chunk, emb
+
+    @staticmethod
+    def _rows(emb: np.ndarray | MultiVector) -> list[np.ndarray] | np.ndarray:
+        """Per-item arrays: rows of a dense batch, or each item's (tokens, d) slice of a MultiVector."""
+        if isinstance(emb, MultiVector):
+            return [emb.values[i, : emb.lengths[i]].copy() for i in range(len(emb))]
+        return emb
 
     # -- checks ---------------------------------------------------------------------------------
-    def _check(self, emb: Any, n: int) -> np.ndarray:
+    def _check(self, emb: Any, n: int) -> np.ndarray | MultiVector:
+        if isinstance(emb, MultiVector):
+            return self._check_multi(emb, n)
         if isinstance(emb, torch.Tensor):
             emb = emb.detach().float().cpu().numpy()
         emb = np.asarray(emb, dtype=np.float32)
@@ -261,3 +360,31 @@ class Embedder:
             bad = int((~np.isfinite(emb)).any(axis=1).sum())
             raise ModelOutputError(self.meta.name, self.task_name, f"{bad} of {n} embeddings contain NaN or inf")
         return emb
+
+    def _check_multi(self, emb: MultiVector, n: int) -> MultiVector:
+        """A batch of multi-vector outputs: (n, T, d) values, n lengths in [1, T], finite, fixed d."""
+        if self.meta.similarity != "max_sim":
+            raise ModelOutputError(self.meta.name, self.task_name,
+                                   'multi-vector outputs need a card with similarity="max_sim"')
+        emb = emb.numpy()
+        values, lengths = emb.values, emb.lengths
+        if values.ndim != 3 or values.shape[0] != n or lengths.shape != (n,):
+            raise ModelOutputError(self.meta.name, self.task_name,
+                                   f"expected multi-vector embeddings of shape ({n}, T, d) with {n} lengths, "
+                                   f"got {tuple(values.shape)} and {tuple(lengths.shape)}")
+        if n and (lengths.min() < 1 or lengths.max() > values.shape[1]):
+            raise ModelOutputError(self.meta.name, self.task_name, "multi-vector lengths out of range")
+        if self._dim is None:
+            self._dim = values.shape[2]
+        elif values.shape[2] != self._dim:
+            raise ModelOutputError(self.meta.name, self.task_name,
+                                   f"embedding size changed from {self._dim} to {values.shape[2]}")
+        valid = np.arange(values.shape[1])[None, :] < lengths[:, None]
+        if not np.isfinite(values[valid]).all():
+            raise ModelOutputError(self.meta.name, self.task_name, "multi-vector embeddings contain NaN or inf")
+        return emb
+
+
+def iter_field_names() -> list[str]:
+    """The stats fields, for tables that report where time went."""
+    return [f.name for f in fields(EmbedStats)]

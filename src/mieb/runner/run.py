@@ -88,6 +88,7 @@ class MIEB:
         precision: str | None = None,
         raise_errors: bool = False,
         progress: bool | None = None,
+        cache: bool | str | Path = True,
     ) -> RunReport:
         """Evaluate `model` (an Encoder or a model name) on every task.
 
@@ -95,6 +96,8 @@ class MIEB:
         "always" recomputes; "never" keeps any existing file untouched; "only-cache" computes nothing
         and returns what is on disk. A failing task is recorded under `errors/` and the run goes on,
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
+        `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
+        reused by every later task and run; False disables it, a path relocates it.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
@@ -107,7 +110,14 @@ class MIEB:
         num_workers = kwargs.pop("num_workers", None)
         if kwargs:
             raise TypeError(f"unknown encode_kwargs: {sorted(kwargs)}")
-        embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers,
+        store = None
+        if cache is not False:
+            from mieb.cache.keys import model_fingerprint
+            from mieb.cache.store import EmbeddingCache
+
+            root = None if cache is True else cache
+            store = EmbeddingCache(root).store(model_fingerprint(meta, encoder.precision, encoder.device.type))
+        embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers, store=store,
                             progress=progress_factory(progress))
         report = RunReport()
         out_dir = None
@@ -290,6 +300,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "device": str(encoder.device),
             "batch_size": batch_size,
             "num_workers": embedder.num_workers,
+            "embedding_cache": embedder.store is not None,
         },
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "counts": embedder.stats.as_dict(),

@@ -1,6 +1,7 @@
 """The task catalog as data: every module here defines `TASKS: list[TaskMetadata]`.
 
 Modules are discovered, so adding a dataset means adding entries (or a module) here and nothing else.
+Modules whose name starts with "_" hold what the others share (dataset sources, citations, helpers).
 """
 
 from __future__ import annotations

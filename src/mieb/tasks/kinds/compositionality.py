@@ -49,8 +49,10 @@ class Compositionality(TaskKind):
         from mieb.data.loading import load_split, read_column, require_columns
 
         s: CompositionalitySettings = task.metadata.settings  # type: ignore[assignment]
-        if s.loader:
+        if s.loader:  # a custom loader returns a dataset of rows, or the pairs themselves (ImageCoDe)
             ds = getattr(importlib.import_module("mieb.data.custom_loaders"), s.loader)(task, split, subset)
+            if isinstance(ds, PairData):
+                return ds
         else:
             ds = load_split(task.metadata, split, None if subset == "default" else subset)
         require_columns(task.metadata, ds, [*s.images_columns, *s.texts_columns], split)

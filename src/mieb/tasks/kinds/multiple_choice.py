@@ -20,9 +20,13 @@ if TYPE_CHECKING:
 
 
 class MultipleChoiceSettings(KindSettings):
+    """`loader` names a custom construction in `mieb.data.custom_loaders`; `loader_options` are the
+    settings it reads (CV-Bench: {"task": "Count"} keeps one of the benchmark's four question types)."""
+
     kind: Literal["multiple_choice"] = "multiple_choice"
     k_values: tuple[int, ...] = K_VALUES
     loader: str | None = None
+    loader_options: dict[str, str] = {}
     drop_columns: dict[Literal["corpus", "queries"], list[str]] = {}
     skip_first_result: bool = False
 

@@ -57,12 +57,9 @@ class RetrievalData:
 
 # -- loading (shared with multiple choice) --------------------------------------------------------------
 def config_names(meta: TaskMetadata) -> list[str]:
-    import datasets
+    from mieb.data.loading import dataset_config_names
 
-    from mieb.data.loading import dataset_location
-
-    path, revision = dataset_location(meta)
-    return list(datasets.get_dataset_config_names(path, revision=revision))
+    return dataset_config_names(meta)
 
 
 def load_standard(task: Task, split: str, subset: str) -> RetrievalData:

@@ -1,0 +1,67 @@
+"""Cache keys: what a stored embedding depends on.
+
+A model's store is named by a fingerprint of everything that changes its outputs (name, revision,
+precision, device type, preprocessing, loader settings); inside it, an input is keyed by a hash of its
+content (the encoded image bytes, the text), plus the prompt context for instruction-aware models.
+So the same CIFAR10 image embedded for the linear probe is a hit for zero-shot and clustering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mieb.models.encoder import EncodeContext
+    from mieb.models.meta import ModelMeta
+
+# Bump when the meaning of stored embeddings changes (key scheme, wrapper semantics).
+CACHE_FORMAT_VERSION = 1
+_DIGEST = 16
+
+
+def model_fingerprint(meta: ModelMeta, precision: str, device_type: str) -> dict[str, Any]:
+    """The facts that determine a model's embeddings; its hash names the model's store."""
+    return {
+        "cache_format": CACHE_FORMAT_VERSION,
+        "name": meta.name,
+        "revision": meta.revision,
+        "weights": meta.weights,
+        "loader": meta.loader,
+        "loader_kwargs": meta.loader_kwargs,
+        "precision": precision,
+        "device_type": device_type,
+        "image": meta.image.model_dump(mode="json") if meta.image else None,
+        "text": meta.text.model_dump(mode="json") if meta.text else None,
+        "fusion": meta.fusion,
+    }
+
+
+def fingerprint_id(fingerprint: dict[str, Any]) -> str:
+    blob = json.dumps(fingerprint, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()[:24]
+
+
+def _context_bytes(ctx: EncodeContext | None) -> bytes:
+    if ctx is None:
+        return b""
+    return json.dumps([ctx.task_name, ctx.task_type, ctx.category, ctx.prompt_type, ctx.instruction]).encode()
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+def image_key(content: bytes, ctx: EncodeContext | None = None) -> bytes:
+    """`content` is `content_hash` of the image's encoded bytes; `ctx` only for instruction-aware models."""
+    return b"i" + (content if ctx is None else content_hash(content + _context_bytes(ctx)))
+
+
+def text_key(text: str, ctx: EncodeContext | None = None) -> bytes:
+    return b"t" + content_hash(text.encode("utf-8") + b"\0" + _context_bytes(ctx))
+
+
+def fused_key(image_content: bytes, text: str, ctx: EncodeContext | None = None) -> bytes:
+    """A joint image+text input of a model with its own fusion."""
+    return b"f" + content_hash(image_content + text.encode("utf-8") + b"\0" + _context_bytes(ctx))

@@ -1,0 +1,70 @@
+"""ColPali (PaliGemma-3B + LoRA, 128-d token embeddings) through `colpali_engine`: multi-vector, MaxSim.
+
+As the reference (mteb `colpali_models.py`): the adapter at the card's revision on its base model, in fp16
+(`torch_dtype`), images through `process_images`, queries prefixed "Query: " and followed by ten
+`<pad>` augmentation tokens through `process_texts`; scores are late-interaction MaxSim; image+text inputs
+join their token sets (fusion "concat"). The processor builds PaliGemma's prompt and resizes, so images
+reach the wrapper as PIL images.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mieb.models.cards._folder import count_safetensors_parameters
+from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
+
+LOADER = "mieb.models.wrappers.colpali:load"
+
+COLPALI_CITATION = """@misc{faysse2024colpali,
+  title={ColPali: Efficient Document Retrieval with Vision Language Models},
+  author={Faysse, Manuel and Sibille, Hugues and Wu, Tony and Omrani, Bilel and Viaud, Gautier and Hudelot, C\\'eline and Colombo, Pierre},
+  year={2024},
+  eprint={2407.01449},
+  archivePrefix={arXiv},
+  primaryClass={cs.IR}
+}"""
+
+
+def _colpali(name: str, revision: str, release_date: str) -> ModelMeta:
+    return ModelMeta(
+        name=name,
+        revision=revision,
+        loader=LOADER,
+        family="colpali",
+        modalities=["image", "text"],
+        n_parameters=2_920_000_000,
+        embed_dim=128,
+        similarity="max_sim",
+        fusion="concat",
+        image=ImagePreprocessing(input="pil"),
+        text=TextPreprocessing(max_length=None),
+        loader_kwargs={"torch_dtype": "float16", "query_prefix": "Query: "},
+        license="apache-2.0",
+        release_date=release_date,
+        reference=f"https://huggingface.co/{name}",
+        framework=["PyTorch", "ColPali"],
+        uses_instructions=True,
+        extra="colpali",
+        citation=COLPALI_CITATION,
+    )
+
+
+MODELS = [
+    _colpali("vidore/colpali-v1.1", "a0f15e3bcf97110e7ac1bb4be4bcd30eeb31992a", "2024-08-21"),
+    _colpali("vidore/colpali-v1.2", "6b89bc63c16809af4d111bfe412e2ac6bc3c9451", "2024-08-26"),
+    _colpali("vidore/colpali-v1.3", "1b5c8929330df1a66de441a9b5409a878f0de5b0", "2024-11-01"),
+]
+
+
+def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
+    """A card for a local `ColPali.save_pretrained` folder (PaliGemma config) with its ColPaliProcessor."""
+    from mieb.models.registry import folder_revision
+
+    return MODELS[-1].model_copy(update=dict(
+        name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
+        n_parameters=count_safetensors_parameters(path), embed_dim=None,
+        loader_kwargs={"torch_dtype": "float32", "query_prefix": "Query: "}, reference=str(path.resolve()),
+        release_date=None, citation=None,
+    ))

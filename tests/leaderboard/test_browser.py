@@ -1,0 +1,147 @@
+"""The leaderboard page in a real headless browser (Debian's chromium driven by playwright), network off.
+
+Skipped where chromium or playwright is missing, unless MIEB_REQUIRE_BROWSER=1 (set by .ci/run), which
+makes their absence a failure. The screenshot is kept under $MIEB_TEST_ARTIFACTS (default: a folder in
+the system's temporary directory) and its path is printed at the end of the pytest run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from lb_helpers import ARTIFACTS
+
+from mieb.leaderboard.scores import ScoreSet
+from mieb.leaderboard.site import build_site
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).parent / "data"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+def _require_browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    missing = "chromium" if CHROMIUM is None else "playwright" if sync_playwright is None else None
+    if missing:
+        if os.environ.get("MIEB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{missing} is not installed but MIEB_REQUIRE_BROWSER=1")
+        pytest.skip(f"{missing} is not installed")
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, published) -> Path:
+    scores = ScoreSet.combine([published, ScoreSet.from_folder(DATA / "reference_v1")])
+    out = tmp_path_factory.mktemp("site")
+    build_site(scores, ["MIEB(lite)", "MIEB(Img)"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser_page(site, tmp_path_factory):
+    sync_playwright = _require_browser()
+    problems: list[str] = []
+    with sync_playwright() as p:
+        # A new, empty profile; offline=True turns the network off for every page of the context.
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            offline=True, args=LAUNCH_ARGS, viewport={"width": 1400, "height": 1000})
+        context.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(f"request {r.url}"))
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+        yield page, problems
+        context.close()
+
+
+def _screenshot(page, name: str) -> None:
+    """Keep a screenshot for CI; its path is listed at the end of the pytest run."""
+    folder = Path(os.environ.get("MIEB_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "mieb-test-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name))
+    ARTIFACTS.append(folder / name)
+
+
+def _rows(page) -> int:
+    return page.locator("#leaderboard tbody tr").count()
+
+
+def _column(page, key: str) -> list[str]:
+    index = page.locator("#leaderboard thead th").evaluate_all(
+        f"ths => ths.findIndex(th => th.dataset.key === '{key}')")
+    return page.locator(f"#leaderboard tbody tr td:nth-child({index + 1})").all_inner_texts()
+
+
+def test_page_in_headless_browser(site, browser_page):
+    page, problems = browser_page
+    page.goto((site / "index.html").as_uri() + "#b=MIEB(lite)")
+    page.wait_for_selector("#leaderboard tbody tr")
+    assert _rows(page) == 100
+    assert page.locator(".tab.on").inner_text().startswith("MIEB(lite)")
+    assert _column(page, "rank")[:3] == ["1", "2", "3"]
+    _screenshot(page, "leaderboard-index.png")
+
+    # Sorting: a click sorts by Image Classification, best first; a second click reverses.
+    header = page.locator('#leaderboard th[data-key="y0"]')
+    header.click()
+    assert page.locator('#leaderboard th[data-key="y0"]').get_attribute("aria-sort") == "descending"
+    values = [float(v) for v in _column(page, "y0") if v]
+    assert values == sorted(values, reverse=True) and len(values) > 50
+    page.locator('#leaderboard th[data-key="y0"]').click()
+    values = [float(v) for v in _column(page, "y0") if v]
+    assert values == sorted(values)
+
+    # Charts: one bar chart per task type with bars, a radar of the three preselected models.
+    charts = page.locator("#type-charts svg.bar-chart")
+    assert charts.count() == 10
+    assert page.locator("#type-charts svg.bar-chart rect.bar").count() == 100
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100
+    assert page.locator("#profile svg.radar polygon.series").count() == 3
+    assert page.locator("#significance table.matrix td.win").count() > 0
+
+    # Filters: modality and size narrow the table.
+    page.locator('input[data-modality="image & text"]').uncheck()
+    assert 0 < _rows(page) < 20
+    page.locator('input[data-modality="image & text"]').check()
+    page.locator('select[aria-label="maximum parameters"]').select_option(label="500M")
+    page.locator('input[data-filter="unknown-size"]').uncheck()
+    small = _rows(page)
+    assert 0 < small < 100
+    params = [p for p in _column(page, "params") if p]
+    assert all(p.endswith("M") and float(p[:-1]) <= 500 for p in params)
+
+    # Another benchmark's tab, then a model's page with links to its result files.
+    page.locator(".tab", has_text="MIEB(Img)").click()
+    assert page.locator('#leaderboard th[data-key="y0"]').count() == 1 and _rows(page) > 10
+    page.locator('#leaderboard a[href$="models/openai__clip-vit-base-patch32.html"]').click()
+    page.wait_for_selector("table.tasks")
+    assert "openai/clip-vit-base-patch32" in page.locator("h1").inner_text()
+    links = page.locator("table.tasks a", has_text="result file")
+    assert links.count() == 51 + 49  # a section per benchmark, a link per task
+    assert page.locator(".bench-card svg.radar").count() == 2
+    _screenshot(page, "leaderboard-model.png")
+    assert problems == []
+
+
+def test_local_model_page_links_copied_files(site, browser_page):
+    page, problems = browser_page
+    local = next((site / "models").glob("openai__clip-vit-base-patch32--reference_v1-*.html"))
+    page.goto(local.as_uri())
+    page.wait_for_selector("table.tasks")
+    href = page.locator("table.tasks a", has_text="result file").first.get_attribute("href")
+    assert href.startswith("../files/")
+    assert (local.parent / href).resolve().is_file()
+    assert problems == []

@@ -1,0 +1,28 @@
+"""Shared fixtures of the model-family tests: a few odd-sized noisy images and varied texts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from datasets import Dataset, Features, Image
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import solid_image  # noqa: E402
+from mieb.data.images import ImageColumn  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def family_images() -> ImageColumn:
+    raws = [{"bytes": solid_image((i * 23 % 255, 90 + i * 7, 200 - i * 11), size=(30 + 3 * i, 52 - 2 * i),
+                                  noise=40, seed=i), "path": None} for i in range(7)]
+    ds = Dataset.from_dict({"image": raws}, features=Features({"image": Image()}))
+    return ImageColumn(ds, "image")
+
+
+@pytest.fixture(scope="session")
+def family_texts() -> list[str]:
+    return ["a red square", "a photo of a dog.", "x", "a much longer caption with many words in it, and more",
+            "two blue circles", "Hello World!", "yellow"]

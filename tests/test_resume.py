@@ -1,0 +1,47 @@
+"""Killing a run mid-way and running the same command again completes the rest and keeps what was done."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TASKS = ["ShapesZeroShot", "ShapesT2IRetrieval", "ShapesClustering", "ShapesMultipleChoice", "RenderedShapesSTS"]
+
+
+def _cmd(model: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "mieb", "run", "-t", *TASKS, "-m", str(model), "--output-folder", str(out),
+            "--batch-size", "16", "--num-workers", "0", "--no-progress"]
+
+
+def test_kill_and_rerun_completes(tiny_clip_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(_cmd(tiny_clip_dir, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    first: list[Path] = []
+    while time.time() < deadline and proc.poll() is None:
+        first = [p for p in out.glob("*/*/*.json") if p.name != "model_meta.json"]
+        if first:
+            break
+        time.sleep(0.05)
+    assert first, "the run produced no result before the deadline"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = {p.name: p.read_bytes() for p in out.glob("*/*/*.json") if p.name != "model_meta.json"}
+    assert 1 <= len(done_before) < len(TASKS)
+    assert not list(out.rglob("*.tmp")) or all(p.name.startswith(".") for p in out.rglob("*.tmp"))
+
+    rerun = subprocess.run(_cmd(tiny_clip_dir, out), env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    results = {p.name: p for p in out.glob("*/*/*.json") if p.name != "model_meta.json"}
+    assert sorted(results) == sorted(f"{t}.json" for t in TASKS)
+    for name, blob in done_before.items():  # finished tasks were skipped, not redone
+        assert results[name].read_bytes() == blob
+    for p in results.values():
+        assert json.loads(p.read_text())["mieb"]["complete"] is True
+    assert "reused" in rerun.stdout
