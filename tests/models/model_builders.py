@@ -3,17 +3,23 @@ family's real loading path can run offline. None of these is a trained model."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import string
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from helpers import make_tiny_clip
 
-__all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_dinov2", "make_tiny_siglip",
-           "tiny_bert_tokenizer", "tiny_gemma_tokenizer"]
+__all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
+           "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
+           "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
+           "tiny_gemma_tokenizer"]
 
 CHARS = list(string.ascii_lowercase + string.ascii_uppercase + string.digits + ".,!?'-")
+REMOTE_CODE = Path(__file__).parent / "remote_code"
 
 
 def tiny_gemma_tokenizer(max_len: int):  # noqa: ANN201 - a transformers GemmaTokenizer
@@ -114,4 +120,214 @@ def make_tiny_align(folder: Path, *, seed: int = 0) -> Path:
     EfficientNetImageProcessorPil(size={"height": 40, "width": 40}, crop_size={"height": 32, "width": 32},
                                   do_center_crop=True, resample=2, rescale_factor=1 / 127.5, rescale_offset=True,
                                   do_normalize=False, include_top=False).save_pretrained(folder)
+    return folder
+
+
+def save_remote_code_model(folder: Path, package: str, config: dict[str, Any], seed: int = 0) -> None:
+    """A checkpoint whose architecture is the stand-in remote code in `remote_code/<package>/`: the code is
+    copied next to a config.json naming it in `auto_map`, built through transformers' remote-code path and
+    saved, so loading it needs trust_remote_code=True exactly as the real repositories do."""
+    from transformers import AutoConfig, AutoModel
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in (REMOTE_CODE / package).glob("*.py"):
+        shutil.copy(source, folder / source.name)
+    (folder / "config.json").write_text(json.dumps(config))
+    cfg = AutoConfig.from_pretrained(folder, trust_remote_code=True)
+    torch.manual_seed(seed)
+    AutoModel.from_config(cfg, trust_remote_code=True).save_pretrained(folder)
+
+
+def make_tiny_jina_clip(folder: Path, *, version: int = 1, seed: int = 0) -> Path:
+    """Jina-CLIP v1 / v2 layout (model_type "jina_clip", remote code, tokenizer and image processor in the
+    repo) around the stand-in code; v2 differs in sizes only (its real towers are not reproduced)."""
+    from transformers import CLIPImageProcessorPil
+
+    size, dim = (32, 16) if version == 1 else (48, 24)
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    tiny = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2}
+    save_remote_code_model(folder, "jina_clip", {
+        "model_type": "jina_clip", "projection_dim": dim,
+        "auto_map": {"AutoConfig": "configuration_clip.JinaCLIPConfig",
+                     "AutoModel": "modeling_clip.JinaCLIPModel"},
+        "text_config": {"vocab_size": len(tok), "max_position_embeddings": 64, **tiny},
+        "vision_config": {"image_size": size, "patch_size": 8, **tiny},
+    }, seed)
+    tok.save_pretrained(folder)
+    CLIPImageProcessorPil(size={"shortest_edge": size}, crop_size={"height": size, "width": size},
+                          resample=3).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_nomic_vision(folder: Path, *, seed: int = 0) -> Path:
+    """nomic-embed-vision layout (model_type "nomic_bert", remote code, CLIPImageProcessor config) with the
+    text model (nomic-embed-text layout: remote code, BERT tokenizer) in `text/`, where the card looks."""
+    from transformers import CLIPImageProcessorPil
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    common = {"model_type": "nomic_bert", "vocab_size": len(tok), "n_embd": 32, "img_size": 32,
+              "patch_size": 8}
+
+    def auto_map(model_class: str) -> dict[str, str]:
+        return {"AutoConfig": "configuration_hf_nomic_bert.NomicBertConfig",
+                "AutoModel": f"modeling_hf_nomic_bert.{model_class}"}
+
+    save_remote_code_model(folder, "nomic_bert", {**common, "auto_map": auto_map("NomicVisionModel")}, seed)
+    CLIPImageProcessorPil(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32},
+                          resample=3).save_pretrained(folder)
+    save_remote_code_model(folder / "text", "nomic_bert", {**common, "auto_map": auto_map("NomicBertModel")},
+                           seed + 1)
+    tok.save_pretrained(folder / "text")
+    return folder
+
+
+def tiny_byte_tokenizer(special: list[str], *, bos: str | None, pad: str, eos: str):  # noqa: ANN201
+    """A byte-level BPE tokenizer with no merges (every byte its own token, as Llama-3's and Qwen2's
+    byte-level BPE degrade to) plus the model's special tokens; with `bos`, prepended to every text."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    tok = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens(list(dict.fromkeys([t for t in (bos, pad, eos) if t] + special)))
+    if bos is not None:
+        tok.post_processor = processors.TemplateProcessing(single=f"{bos} $A",
+                                                           special_tokens=[(bos, tok.token_to_id(bos))])
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token=bos, pad_token=pad, eos_token=eos,
+                                   extra_special_tokens={})
+
+
+def make_tiny_e5v(folder: Path, *, seed: int = 0) -> Path:
+    """LlavaNextForConditionalGeneration (tiny CLIP vision tower, tiny Llama) + LlavaNextProcessor with a
+    Llama-3-style byte-level tokenizer holding the chat-template special tokens E5-V's prompts use, and
+    any-resolution tiling on a 32 px grid (so images of different shapes get different token counts)."""
+    from transformers import (LlavaNextConfig, LlavaNextForConditionalGeneration, LlavaNextImageProcessorPil,
+                              LlavaNextProcessor)
+
+    tok = tiny_byte_tokenizer(["<|start_header_id|>", "<|end_header_id|>", "<image>"],
+                              bos="<|begin_of_text|>", pad="<pad>", eos="<|eot_id|>")
+    grid = [[32, 64], [64, 32], [64, 64]]
+    cfg = LlavaNextConfig(
+        vision_config={"model_type": "clip_vision_model", "image_size": 32, "patch_size": 8,
+                       "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                       "num_attention_heads": 2, "projection_dim": 32},
+        text_config={"model_type": "llama", "vocab_size": len(tok), "hidden_size": 32,
+                     "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                     "num_key_value_heads": 1, "max_position_embeddings": 1024,
+                     "pad_token_id": tok.pad_token_id, "bos_token_id": tok.bos_token_id,
+                     "eos_token_id": tok.eos_token_id},
+        image_token_index=tok.convert_tokens_to_ids("<image>"), image_grid_pinpoints=grid,
+        vision_feature_layer=-2, vision_feature_select_strategy="default",
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    LlavaNextForConditionalGeneration(cfg).save_pretrained(folder)
+    image_processor = LlavaNextImageProcessorPil(size={"shortest_edge": 32}, image_grid_pinpoints=grid,
+                                                 crop_size={"height": 32, "width": 32})
+    LlavaNextProcessor(image_processor=image_processor, tokenizer=tok, patch_size=8,
+                       vision_feature_select_strategy="default",
+                       num_additional_image_tokens=1).save_pretrained(folder)
+    return folder
+
+
+QWEN2_VL_SPECIAL = ["<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>", "<|image_pad|>",
+                    "<|video_pad|>"]
+
+
+def make_tiny_vlm2vec(folder: Path, *, seed: int = 0) -> Path:
+    """VLM2Vec-V2.0 layout: `folder/` is a PEFT LoRA adapter (adapter_config.json naming its base, adapter
+    weights, the processor files) on a tiny Qwen2-VL base saved in `folder.parent / (folder.name + "-base")`.
+    LoRA's B matrices start at zero (a no-op adapter); they are randomised so merging the adapter matters.
+    Needs the `vlm2vec` extra."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import (Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLImageProcessorPil,
+                              Qwen2VLProcessor, Qwen2VLVideoProcessor)
+
+    base_dir = folder.parent / f"{folder.name}-base"
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    rope = {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]}  # head_dim 16
+    cfg = Qwen2VLConfig(
+        vision_config={"depth": 2, "embed_dim": 32, "hidden_size": 32, "mlp_ratio": 2, "num_heads": 2,
+                       "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2},
+        text_config={"vocab_size": len(tok), "hidden_size": 32, "intermediate_size": 64,
+                     "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
+                     "max_position_embeddings": 2048,
+                     "rope_parameters": rope, "bos_token_id": None, "eos_token_id": ids["<|im_end|>"],
+                     "pad_token_id": tok.pad_token_id},
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"],
+    )
+    torch.manual_seed(seed)
+    base = Qwen2VLForConditionalGeneration(cfg).eval()
+    base.save_pretrained(base_dir)
+    lora = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
+    with torch.no_grad():
+        for name, param in lora.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0.0, 0.5)
+    lora.peft_config["default"].base_model_name_or_path = str(base_dir.resolve())
+    lora.save_pretrained(folder)
+    pixels = {"shortest_edge": 56 * 56, "longest_edge": 28 * 28 * 1280}  # Qwen2-VL's defaults
+    image_processor = Qwen2VLImageProcessorPil(size=pixels)
+    Qwen2VLProcessor(image_processor=image_processor, tokenizer=tok,
+                     video_processor=Qwen2VLVideoProcessor()).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_colpali(folder: Path, seed: int = 0) -> Path:
+    """ColPali (PaliGemma: tiny SigLIP vision tower, tiny Gemma) saved by colpali_engine, with its processor
+    (character-level Gemma tokenizer, 16 image tokens per image). Needs the `colpali` extra."""
+    from colpali_engine.models import ColPali, ColPaliProcessor
+    from transformers import GemmaTokenizer, PaliGemmaConfig, SiglipImageProcessorPil
+
+    vocab = {"<pad>": 0, "<eos>": 1, "<bos>": 2, "<unk>": 3, "<image>": 4, "▁": 5, "\n": 6}
+    for c in CHARS:
+        vocab.setdefault(c, len(vocab))
+        vocab.setdefault("▁" + c, len(vocab))
+    tok = GemmaTokenizer(vocab=vocab, merges=[])
+    tok.add_special_tokens({"additional_special_tokens": ["<image>"]})
+    tok.padding_side = "right"  # as PaliGemma's: under causal attention, trailing pads change nothing
+    cfg = PaliGemmaConfig(
+        vision_config={"image_size": 32, "patch_size": 8, "hidden_size": 32, "intermediate_size": 64,
+                       "num_hidden_layers": 2, "num_attention_heads": 2, "projection_dim": 32},
+        text_config={"vocab_size": len(vocab), "hidden_size": 32, "intermediate_size": 64,
+                     "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
+                     "head_dim": 16},
+        image_token_index=4, projection_dim=32, hidden_size=32, vocab_size=len(vocab),
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    ColPali(cfg).save_pretrained(folder)
+    image_processor = SiglipImageProcessorPil(size={"height": 32, "width": 32})
+    image_processor.image_seq_length = 16  # (32 / 8) ** 2 patches; real checkpoints store it the same way
+    proc = ColPaliProcessor(image_processor=image_processor, tokenizer=tok, image_seq_length=16)
+    proc.save_pretrained(folder)
+    return folder
+
+
+def make_tiny_openclip(folder: Path, *, kind: str = "vit", seed: int = 0) -> Path:
+    """An open_clip "local-dir:" folder (`open_clip_config.json` + `open_clip_model.safetensors`): a tiny
+    ViT, or (kind="eva02") the EVA-02 timm trunk open_clip's EVA02-* configs use. Needs the `openclip`
+    extra."""
+    import open_clip
+    from safetensors.torch import save_file
+
+    if kind == "vit":
+        vision = {"image_size": 32, "layers": 2, "width": 32, "patch_size": 8, "head_width": 16}
+    else:
+        vision = {"image_size": 224, "timm_model_name": "eva02_tiny_patch14_224",
+                  "timm_model_pretrained": False, "timm_pool": "token", "timm_proj": "linear"}
+    text = {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2}
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = {"model_cfg": {"embed_dim": 16, "vision_cfg": vision, "text_cfg": text},
+           "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
+                              "std": [0.26862954, 0.26130258, 0.27577711]}}
+    (folder / "open_clip_config.json").write_text(json.dumps(cfg))
+    torch.manual_seed(seed)
+    model = open_clip.create_model("local-dir:" + str(folder))
+    weights = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(weights, folder / "open_clip_model.safetensors")
     return folder

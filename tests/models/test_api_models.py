@@ -7,19 +7,12 @@ order, batching and fusion are checked exactly.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from api_provider import DIM, Provider, serve, vector
 from contract import check_contract
 from mieb.data.images import ImageColumn
 from mieb.errors import UsageError
@@ -27,76 +20,10 @@ from mieb.models.registry import get_model
 from mieb.models.wrappers._http import APIError
 from mieb.runner.embedder import Embedder
 
-DIM = 8
-
-
-def vector(key: str) -> list[float]:
-    digest = hashlib.sha256(key.encode()).digest()
-    return [b / 255.0 - 0.5 for b in digest[:DIM]]
-
-
-def image_key(uri: str) -> str:
-    header, b64 = uri.split(",", 1)
-    img = Image.open(io.BytesIO(base64.b64decode(b64)))
-    return f"{header}|{img.size}"
-
-
-class Provider(BaseHTTPRequestHandler):
-    requests: list[tuple[str, dict[str, Any], dict[str, str]]] = []
-    script: list[int] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append((self.path, body, dict(self.headers)))
-        status = type(self).script.pop(0) if type(self).script else 200
-        if status != 200:
-            self.send_response(status)
-            if status == 429:
-                self.send_header("Retry-After", "0")
-            self.end_headers()
-            self.wfile.write(b'{"message": "try again"}')
-            return
-        if self.path == "/v2/embed":
-            keys = body.get("texts") or [image_key(u) for u in body["images"]]
-            out = {"id": "x", "embeddings": {t: [vector(body["input_type"] + k) for k in keys]
-                                             for t in body["embedding_types"]}, "meta": {}}
-        elif self.path == "/v1/multimodalembeddings":
-            data = []
-            for i, item in enumerate(body["inputs"]):
-                key = "+".join(p["text"] if p["type"] == "text" else image_key(p["image_base64"])
-                               for p in item["content"])
-                data.append({"object": "embedding", "embedding": vector(body["input_type"] + key), "index": i})
-            out = {"object": "list", "data": data[::-1], "model": body["model"], "usage": {"total_tokens": 1}}
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        payload = json.dumps(out).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Provider]]:
-    Provider.requests = []
-    Provider.script = [429, 500]
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    monkeypatch.setenv("COHERE_BASE_URL", base)
-    monkeypatch.setenv("VOYAGE_BASE_URL", base + "/v1")
-    monkeypatch.setenv("COHERE_API_KEY", "test-cohere-key")
-    monkeypatch.setenv("VOYAGE_API_KEY", "test-voyage-key")
-    yield Provider
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(monkeypatch, [429, 500]) as provider:
+        yield provider
 
 
 FAST = {"backoff": 0.0, "requests_per_minute": 60_000.0}
@@ -145,6 +72,25 @@ def test_cohere_int8_and_4xx(server: type[Provider]) -> None:
     server.script = [400]
     with pytest.raises(APIError, match="HTTP 400"):
         Embedder(enc, batch_size=4, num_workers=0).texts(["c"])
+
+
+def test_cohere_binary_unpacks_like_the_reference() -> None:
+    from mieb.models.wrappers.cohere import unpack_binary
+
+    packed = np.array([[-128, -1, 0, 1], [127, 5, -6, 64]])
+    # The reference's loop: for each byte, bits 0..7 of its two's complement, 1 -> +1 and 0 -> -1.
+    expected = [[1.0 if (b >> k) & 1 else -1.0 for b in row for k in range(8)] for row in packed.tolist()]
+    np.testing.assert_array_equal(unpack_binary(packed), np.array(expected, dtype=np.float32))
+
+
+def test_cohere_text_batches_respect_count_and_token_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mieb.models.wrappers import cohere
+
+    assert [len(b) for b in cohere.text_batches(["x"] * 200)] == [96, 96, 8]
+    monkeypatch.setattr(cohere, "MAX_TOKENS_PER_CALL", 10)
+    # "aaaa" counts 4 bytes + 2 and "é" 2 bytes + 2: 10, full; a text over the budget still goes, alone.
+    batches = cohere.text_batches(["aaaa", "é", "bb", "c" * 20, "d"])
+    assert batches == [["aaaa", "é"], ["bb"], ["c" * 20], ["d"]]
 
 
 def test_cohere_gives_up_after_retries(server: type[Provider]) -> None:

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from contract import check_contract, run_cli_offline
+from contract import check_contract
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
@@ -49,7 +49,3 @@ def test_contract(blip_dir: Path, family_images: ImageColumn, family_texts: list
     out = check_contract(get_model(str(blip_dir), device="cpu"), family_images, family_texts, dim=16,
                          normalised=True, fused=True)
     np.testing.assert_allclose(out["fused"], out["image"] + out["text"][: len(family_images)], atol=1e-6)
-
-
-def test_cli_offline(blip_dir: Path, tmp_path: Path) -> None:
-    run_cli_offline(str(blip_dir), tmp_path)

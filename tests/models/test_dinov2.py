@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from contract import check_contract, check_missing_modality, run_cli_offline
+from contract import check_contract, check_missing_modality
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
@@ -42,7 +42,3 @@ def test_contract_and_missing_text(dino_dir: Path, family_images: ImageColumn, f
     encoder = get_model(str(dino_dir), device="cpu")
     check_contract(encoder, family_images, None, dim=24, normalised=False)
     check_missing_modality(encoder, "text", family_images, family_texts)
-
-
-def test_cli_offline_image_task(dino_dir: Path, tmp_path: Path) -> None:
-    run_cli_offline(str(dino_dir), tmp_path, tasks=("ShapesClassification",))

@@ -6,7 +6,6 @@ path here is open_clip's own `create_model_and_transforms` preprocessing and tok
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,38 +15,18 @@ import torch
 pytest.importorskip("open_clip")
 pytestmark = pytest.mark.extras
 
-from contract import check_contract, run_cli_offline  # noqa: E402
+from contract import check_contract  # noqa: E402
 from mieb.data.images import ImageColumn, decode  # noqa: E402
 from mieb.models.registry import get_model, get_model_meta  # noqa: E402
 from mieb.runner.embedder import Embedder  # noqa: E402
-
-TEXT_CFG = {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2}
-
-
-def save_open_clip(folder: Path, model_cfg: dict, seed: int = 0) -> Path:
-    import open_clip
-    from safetensors.torch import save_file
-
-    folder.mkdir(parents=True, exist_ok=True)
-    cfg = {"model_cfg": model_cfg, "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
-                                                      "std": [0.26862954, 0.26130258, 0.27577711]}}
-    (folder / "open_clip_config.json").write_text(json.dumps(cfg))
-    torch.manual_seed(seed)
-    model = open_clip.create_model("local-dir:" + str(folder))
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, folder / "open_clip_model.safetensors")
-    return folder
+from model_builders import make_tiny_openclip  # noqa: E402
 
 
 @pytest.fixture(scope="module", params=["vit", "eva02"])
 def oc_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if request.param == "vit":
-        vision = {"image_size": 32, "layers": 2, "width": 32, "patch_size": 8, "head_width": 16}
-    else:  # EVA-02 trunk as open_clip's EVA02-* configs use it (timm), shrunk
+    if request.param == "eva02":
         pytest.importorskip("timm")
-        vision = {"image_size": 224, "timm_model_name": "eva02_tiny_patch14_224", "timm_model_pretrained": False,
-                  "timm_pool": "token", "timm_proj": "linear"}
-    return save_open_clip(tmp_path_factory.mktemp(f"tiny-openclip-{request.param}"),
-                          {"embed_dim": 16, "vision_cfg": vision, "text_cfg": TEXT_CFG})
+    return make_tiny_openclip(tmp_path_factory.mktemp(f"tiny-openclip-{request.param}"), kind=request.param)
 
 
 def test_cards() -> None:
@@ -76,7 +55,3 @@ def test_matches_open_clip_transform(oc_dir: Path, family_images: ImageColumn, f
 def test_contract(oc_dir: Path, family_images: ImageColumn, family_texts: list[str]) -> None:
     check_contract(get_model(str(oc_dir), device="cpu"), family_images, family_texts, dim=16, normalised=False,
                    fused=True)
-
-
-def test_cli_offline(oc_dir: Path, tmp_path: Path) -> None:
-    run_cli_offline(str(oc_dir), tmp_path)

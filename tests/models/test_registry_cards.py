@@ -15,7 +15,7 @@ from mieb.errors import MissingDependencyError, UsageError
 from mieb.metrics.retrieval import rerank_candidates, search_top_k
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, maxsim
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
-from mieb.models.registry import get_model, get_model_metas, model_names
+from mieb.models.registry import get_model, get_model_metas
 from mieb.runner.embedder import Embedder
 
 
@@ -75,14 +75,36 @@ def _brute_maxsim(q: list[np.ndarray], d: list[np.ndarray]) -> np.ndarray:
     return np.array([[(qi @ dj.T).max(axis=1).sum() for dj in d] for qi in q])
 
 
-def test_maxsim_masks_padding_and_chunks() -> None:
+def _zero_padded_maxsim(q: list[np.ndarray], d: list[np.ndarray]) -> np.ndarray:
+    """The reference's arithmetic: both sets zero-padded to their longest item, no mask."""
+    def pad(items: list[np.ndarray]) -> np.ndarray:
+        out = np.zeros((len(items), max(len(x) for x in items), items[0].shape[1]), dtype=np.float64)
+        for i, x in enumerate(items):
+            out[i, : len(x)] = x
+        return out
+
+    return np.einsum("qtd,nsd->qnts", pad(q), pad(d)).max(axis=3).sum(axis=2)
+
+
+def test_maxsim_reference_padding_masked_option_and_chunks() -> None:
     rng = np.random.RandomState(0)
-    q = [rng.randn(n, 5).astype(np.float32) for n in (1, 4, 2)]
-    d = [-np.abs(rng.randn(n, 5)).astype(np.float32) for n in (3, 1, 6, 2)]  # negative sims: padding must not win
+    q = [np.abs(rng.randn(n, 5)).astype(np.float32) for n in (1, 4, 2)]
+    d = [-np.abs(rng.randn(n, 5)).astype(np.float32) for n in (3, 1, 6, 2)]  # all similarities negative
     qm, dm = MultiVector.from_list(q).to_device("cpu"), MultiVector.from_list(d).to_device("cpu")
-    ref = _brute_maxsim(q, d)
-    np.testing.assert_allclose(maxsim(qm, dm).numpy(), ref, rtol=1e-5)
-    np.testing.assert_allclose(maxsim(qm, dm, max_block_elements=1).numpy(), ref, rtol=1e-5)
+    masked, reference = _brute_maxsim(q, d), _zero_padded_maxsim(q, d)
+    # The floor: every document but the longest scores 0.
+    assert (reference[:, [0, 1, 3]] == 0).all() and (reference[:, 2] < 0).all()
+    for block in (1 << 26, 1):
+        np.testing.assert_allclose(maxsim(qm, dm, block).numpy(), reference, rtol=1e-5)
+        np.testing.assert_allclose(maxsim(qm, dm, block, padding="masked").numpy(), masked, rtol=1e-5)
+    # Slicing the documents (as retrieval does per block) keeps each one's padded width, hence its score.
+    np.testing.assert_allclose(maxsim(qm, dm[[1, 3]]).numpy(), reference[:, [1, 3]], rtol=1e-5)
+    np.testing.assert_allclose(maxsim(qm, dm[2:3]).numpy(), reference[:, 2:3], rtol=1e-5)
+    # Image+text token sets are joined as the reference concatenates two padded tensors.
+    joined = MultiVector.from_list(d).concat_tokens(MultiVector.from_list(d[::-1]))
+    assert joined.padded_to.tolist() == [12] * 4 and joined.lengths.tolist() == [5, 7, 7, 5]
+    with pytest.raises(ValueError, match="padding"):
+        maxsim(qm, dm, padding="zeros")  # type: ignore[arg-type]
 
 
 class TokenBag(Encoder):

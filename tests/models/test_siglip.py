@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from contract import check_contract, run_cli_offline
+from contract import check_contract
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta, get_model_metas
 from mieb.runner.embedder import Embedder
@@ -64,7 +64,3 @@ def test_matches_reference_path(siglip_dir: Path, family_images: ImageColumn, fa
 def test_contract(siglip_dir: Path, family_images: ImageColumn, family_texts: list[str]) -> None:
     encoder = get_model(str(siglip_dir), device="cpu")
     check_contract(encoder, family_images, family_texts, dim=32, normalised=False, fused=True)
-
-
-def test_cli_offline(siglip_dir: Path, tmp_path: Path) -> None:
-    run_cli_offline(str(siglip_dir), tmp_path)

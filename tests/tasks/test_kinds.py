@@ -121,3 +121,38 @@ def test_aggregate_averages_exactly_its_subsets(tmp_path: Path) -> None:
     MIEB(["RenderedShapesSTSMultilingual"]).run(ColourOracle(), output_folder=out, **RUN)
     sub = json.loads((folder / "RenderedShapesSTSMultilingual.json").read_text())
     assert sorted(e["hf_subset"] for e in sub["scores"]["test"]) == ["de", "en"]
+
+
+class _MultiVectorOracle(ColourOracle):
+    """The ColourOracle's vectors, L2-normalised (MaxSim is a dot product), as one-token sets under a MaxSim
+    card: a ColPali-shaped model with the same right answers."""
+
+    def __init__(self) -> None:
+        from fake_models import colour_meta
+
+        super().__init__(colour_meta("test/colour-multivector", fusion="concat").model_copy(
+            update={"similarity": "max_sim"}))
+
+    def encode_images(self, images, ctx):  # noqa: ANN001, ANN201
+        from mieb.models.encoder import MultiVector
+
+        return MultiVector.from_list([v[None] / v.norm() for v in super().encode_images(images, ctx)])
+
+    def encode_texts(self, texts, ctx):  # noqa: ANN001, ANN201
+        from mieb.models.encoder import MultiVector
+
+        return MultiVector.from_list([v[None] / v.norm() for v in super().encode_texts(texts, ctx)])
+
+
+def test_multi_vector_model_refused_by_single_vector_protocols(tmp_path: Path) -> None:
+    with pytest.raises(mieb.errors.ModelOutputError, match="needs one vector per input"):
+        _scores(colour_probe(tmp_path), tmp_path, model=_MultiVectorOracle())
+
+
+def test_multi_vector_model_scores_retrieval_and_model_similarity_zeroshot(tmp_path: Path) -> None:
+    from local_tasks import colour_t2i, colour_zeroshot
+
+    assert _scores(colour_t2i(tmp_path), tmp_path, model=_MultiVectorOracle())["ndcg_at_10"] == 1.0
+    zs = colour_zeroshot(tmp_path)
+    zs = type(zs)(zs.metadata.model_copy(update={"modalities": ["text", "image"]}))  # the model-similarity path
+    assert _scores(zs, tmp_path, model=_MultiVectorOracle())["accuracy"] == 1.0

@@ -54,17 +54,32 @@ def resolve_precision(precision: str | None, device: torch.device) -> Precision:
     return precision  # type: ignore[return-value]
 
 
+MaxSimPadding = Literal["reference", "masked"]
+
+
 @dataclass(frozen=True)
 class MultiVector:
     """Multi-vector (late-interaction) embeddings of N items, padded: item i is `values[i, :lengths[i]]`.
 
-    `values` is (N, T, d) and `lengths` (N,), both numpy on the host or both torch (`to_device`). Wrappers
-    of models whose card says similarity="max_sim" return one per batch; the Embedder assembles them in
-    input order, and the retrieval metrics slice, index and score them like (N, d) arrays.
+    `values` is (N, T, d), `lengths` and `padded_to` (N,), all numpy on the host or all torch (`to_device`).
+    `padded_to[i]` is the width of the zero-padded tensor the reference holds item i in: the longest item
+    encoded together with it (see `maxsim`). It defaults to T and survives slicing, so a block of a corpus
+    remembers the corpus's width. Wrappers of models whose card says similarity="max_sim" return one per
+    batch; the Embedder assembles them in input order, and the retrieval metrics slice, index and score
+    them like (N, d) arrays.
     """
 
     values: Any
     lengths: Any
+    padded_to: Any = None
+
+    def __post_init__(self) -> None:
+        if self.padded_to is None:
+            width = int(self.values.shape[1]) if self.values.ndim == 3 else 0
+            like = self.lengths
+            full = (torch.full_like(like, width) if isinstance(like, torch.Tensor)
+                    else np.full(np.shape(like), width, dtype=np.int64))
+            object.__setattr__(self, "padded_to", full)
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -74,57 +89,68 @@ class MultiVector:
         return tuple(self.values.shape)
 
     def __getitem__(self, idx: Any) -> MultiVector:
-        """Rows by slice, index list or array; padding beyond the longest selected row is dropped."""
+        """Rows by slice, index list or array; padding beyond the longest selected row is dropped from
+        `values` (each row keeps its `padded_to`)."""
         if isinstance(idx, list):
             idx = np.asarray(idx, dtype=np.int64)
         values, lengths = self.values[idx], self.lengths[idx]
         width = int(lengths.max()) if len(lengths) else 0
-        return MultiVector(values[:, :width], lengths)
+        return MultiVector(values[:, :width], lengths, self.padded_to[idx])
 
     def to_device(self, device: str | torch.device) -> MultiVector:
         """float32 torch tensors on `device` (what the scoring functions take)."""
+        def ints(x: Any) -> torch.Tensor:
+            return torch.as_tensor(x).to(device=device, dtype=torch.int64)
+
         return MultiVector(torch.as_tensor(self.values).to(device=device, dtype=torch.float32),
-                           torch.as_tensor(self.lengths).to(device=device, dtype=torch.int64))
+                           ints(self.lengths), ints(self.padded_to))
 
     def numpy(self) -> MultiVector:
-        values, lengths = self.values, self.lengths
+        values, lengths, padded_to = self.values, self.lengths, self.padded_to
         if isinstance(values, torch.Tensor):
-            values, lengths = values.detach().float().cpu().numpy(), lengths.detach().cpu().numpy()
-        return MultiVector(np.asarray(values, dtype=np.float32), np.asarray(lengths, dtype=np.int64))
+            values = values.detach().float().cpu().numpy()
+            lengths, padded_to = lengths.detach().cpu().numpy(), padded_to.detach().cpu().numpy()
+        return MultiVector(np.asarray(values, dtype=np.float32), np.asarray(lengths, dtype=np.int64),
+                           np.asarray(padded_to, dtype=np.int64))
 
     @staticmethod
     def from_list(items: Sequence[torch.Tensor | np.ndarray]) -> MultiVector:
-        """Pad per-item (T_i, d) token embeddings with zeros."""
+        """Pad per-item (T_i, d) token embeddings with zeros into one set (`padded_to` = the longest T_i,
+        as the reference pads the outputs of one encode call)."""
         tensors = [torch.as_tensor(t).detach().float().cpu() for t in items]
         lengths = torch.tensor([len(t) for t in tensors], dtype=torch.int64)
         values = torch.nn.utils.rnn.pad_sequence(tensors, batch_first=True) if tensors else torch.zeros(0, 0, 0)
         return MultiVector(values.numpy(), lengths.numpy())
 
-    @staticmethod
-    def assemble(n: int, parts: Sequence[tuple[Sequence[int], MultiVector]]) -> MultiVector:
-        """Place each part's rows at its positions in an N-row result padded to the widest part."""
-        width = max((p.values.shape[1] for _, p in parts), default=0)
-        dim = next((p.values.shape[2] for _, p in parts), 0)
-        values = np.zeros((n, width, dim), dtype=np.float32)
-        lengths = np.zeros(n, dtype=np.int64)
-        for idx, part in parts:
-            values[np.asarray(idx), : part.values.shape[1]] = part.values
-            lengths[np.asarray(idx)] = part.lengths
-        return MultiVector(values, lengths)
-
     def concat_tokens(self, other: MultiVector) -> MultiVector:
-        """Item i's tokens followed by other's item i tokens (ColPali-style image+text fusion)."""
+        """Item i's tokens followed by other's item i tokens (ColPali-style image+text fusion). The reference
+        concatenates the two zero-padded tensors, so an item's padded width is the sum of both widths."""
         a, b = self.numpy(), other.numpy()
-        return MultiVector.from_list([np.concatenate([a.values[i, : a.lengths[i]], b.values[i, : b.lengths[i]]])
-                                      for i in range(len(a))])
+        joined = MultiVector.from_list([np.concatenate([a.values[i, : a.lengths[i]],
+                                                        b.values[i, : b.lengths[i]]]) for i in range(len(a))])
+        return MultiVector(joined.values, joined.lengths, a.padded_to + b.padded_to)
 
 
-def maxsim(queries: MultiVector, docs: MultiVector, max_block_elements: int = 1 << 26) -> torch.Tensor:
+def maxsim(queries: MultiVector, docs: MultiVector, max_block_elements: int = 1 << 26, *,
+           padding: MaxSimPadding = "reference") -> torch.Tensor:
     """Late-interaction scores (Nq, Nd): for every query token the best dot product with a document token,
-    summed over the query's tokens. Padding is masked out (never matched, never summed); documents are
-    scored in blocks so the (q, n, t, s) product stays under `max_block_elements`."""
+    summed over the query's tokens. Documents are scored in blocks so that the (q, n, t, s) product stays
+    under `max_block_elements`.
+
+    padding="reference" (default) reproduces the reference: mteb's ColPali wrapper zero-pads every encode
+    call's token sets to its longest item (`pad_sequence(..., padding_value=0)`) and scores them with
+    colpali_engine's `score_multi_vector`, an einsum over the padded tensors with no mask. A zero query
+    token adds exactly 0 (so query padding is masked here), but a zero document token is a candidate with
+    dot product 0: every query token's best match against a document shorter than its `padded_to` is
+    floored at 0. That depends only on which items were encoded together, not on batching: the set the
+    Embedder returns (a task's whole corpus, its labels, ...). The one known difference: the reference
+    encodes retrieval corpora in chunks of 50,000 documents, so for larger corpora of varying token counts
+    its widths are per chunk. padding="masked" ignores padding on both sides (padding-independent scores).
+    """
+    if padding not in ("reference", "masked"):
+        raise ValueError(f"padding must be 'reference' or 'masked', not {padding!r}")
     qv, ql = queries.values, queries.lengths
-    dv, dl = docs.values, docs.lengths
+    dv, dl, dw = docs.values, docs.lengths, docs.padded_to
     nq, t = qv.shape[0], qv.shape[1]
     nd, s = dv.shape[0], dv.shape[1]
     out = torch.empty(nq, nd, dtype=torch.float32, device=qv.device)
@@ -137,6 +163,9 @@ def maxsim(queries: MultiVector, docs: MultiVector, max_block_elements: int = 1 
         sims = torch.einsum("qtd,nsd->qnts", qv, block)
         d_mask = torch.arange(s, device=qv.device)[None, :] < lens[:, None]  # (n, S)
         sims = sims.masked_fill(~d_mask[None, :, None, :], float("-inf")).amax(dim=-1)  # (Nq, n, T)
+        if padding == "reference":
+            zero_padded = lens < dw[start : start + step]  # (n,): the reference's tensor has zero tokens
+            sims = torch.where(zero_padded[None, :, None], sims.clamp(min=0.0), sims)
         out[:, start : start + len(block)] = sims.masked_fill(~q_mask[:, None, :], 0.0).sum(dim=-1)
     return out
 
@@ -147,8 +176,11 @@ class Encoder:
     Image inputs arrive as the card's `image.input` says: a float tensor (B, 3, H, W) already
     normalised and on `self.device` ("tensor"), a list of RGB PIL images ("pil"), or a list of encoded
     bytes ("bytes"). Outputs are (B, d) tensors or arrays, or a `MultiVector` for models whose card says
-    similarity="max_sim"; the framework converts and checks them.
+    similarity="max_sim"; the framework converts and checks them. `maxsim_padding` is how those are
+    scored (see `maxsim`).
     """
+
+    maxsim_padding: MaxSimPadding = "reference"
 
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None):
         self.meta = meta
@@ -192,7 +224,7 @@ class Encoder:
         if self.meta.similarity == "dot":
             return a.float() @ b.float().T
         if self.meta.similarity == "max_sim":
-            return maxsim(_on_device(a, self.device), _on_device(b, self.device))
+            return maxsim(_on_device(a, self.device), _on_device(b, self.device), padding=self.maxsim_padding)
         raise NotImplementedError(f"similarity {self.meta.similarity!r} needs a wrapper-specific implementation")
 
     def similarity_pairwise(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -203,7 +235,8 @@ class Encoder:
             return (a.float() * b.float()).sum(-1)
         if self.meta.similarity == "max_sim":
             a, b = _on_device(a, self.device), _on_device(b, self.device)
-            return torch.stack([maxsim(a[[i]], b[[i]])[0, 0] for i in range(len(a))]) if len(a) else \
+            return torch.stack([maxsim(a[[i]], b[[i]], padding=self.maxsim_padding)[0, 0]
+                                for i in range(len(a))]) if len(a) else \
                 torch.zeros(0)
         raise NotImplementedError(f"similarity {self.meta.similarity!r} needs a wrapper-specific implementation")
 

@@ -93,6 +93,7 @@ class ModelMeta(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
     framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
     open_weights: bool = True
+    # True when embeddings depend on the task or prompt type (EncodeContext): the cache then keys on it.
     uses_instructions: bool = False
     trust_remote_code: bool = False
     extra: str | None = None

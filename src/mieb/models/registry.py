@@ -36,12 +36,13 @@ LOCAL_FOLDER_MARKERS: dict[str, str] = {
     "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
     "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
 }
-# Python module a card's `extra` installs, checked before loading so a missing backend fails first.
-EXTRA_MODULES: dict[str, str] = {
-    "openclip": "open_clip",
-    "siglip": "sentencepiece",
-    "colpali": "colpali_engine",
-    "vlm2vec": "peft",
+# Python modules a card's `extra` installs, checked before loading so a missing backend fails first.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {
+    "openclip": ("open_clip", "timm", "torchvision"),
+    "siglip": ("sentencepiece",),
+    "colpali": ("colpali_engine", "peft", "torchvision"),
+    # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
+    "vlm2vec": ("peft", "torchvision"),
 }
 
 
@@ -128,9 +129,9 @@ def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
             "mieb does not do unless asked: pass --trust-remote-code to `mieb run` (or trust_remote_code=True "
             "to get_model) if you trust that code"
         )
-    module = EXTRA_MODULES.get(meta.extra or "")
-    if module is not None and importlib.util.find_spec(module) is None:
-        raise MissingDependencyError(module, meta.extra, f"model {meta.name}")
+    for module in EXTRA_MODULES.get(meta.extra or "", ()):
+        if importlib.util.find_spec(module) is None:
+            raise MissingDependencyError(module, meta.extra, f"model {meta.name}")
 
 
 def card_for_local_folder(path: Path) -> ModelMeta:

@@ -1,8 +1,9 @@
 """ALIGN (kakaobrain/align-base) through transformers' `AlignModel`.
 
-Facts are the reference's (mteb `align_models.py`). The checkpoint's EfficientNetImageProcessor resizes to
-346 x 346 (bilinear), centre-crops 289 and rescales to [-1, 1] (x / 127.5 - 1, i.e. mean = std = 0.5);
-text is BERT-tokenised with padding to the longest and truncation at the tokenizer's limit.
+Facts are the reference's (mteb `align_models.py`) except embed_dim (see the card). The checkpoint's
+EfficientNetImageProcessor resizes to 346 x 346 (bilinear), centre-crops 289 and rescales to [-1, 1]
+(x / 127.5 - 1, i.e. mean = std = 0.5); text is BERT-tokenised with padding to the longest and truncation
+at the tokenizer's limit.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ MODELS = [
         family="align",
         modalities=["image", "text"],
         n_parameters=172117841,
-        embed_dim=768,  # as the reference states it
+        # The checkpoint's projection_dim (text_projection 768 -> 640; the EfficientNet pooled state is 640).
+        # The reference's card says 768, the text tower's hidden size, not the embedding size.
+        embed_dim=640,
         image=IMAGE,
         text=TextPreprocessing(max_length=None, padding="longest"),
         license=None,

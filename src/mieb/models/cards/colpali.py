@@ -2,8 +2,10 @@
 
 As the reference (mteb `colpali_models.py`): the adapter at the card's revision on its base model, in fp16
 (`torch_dtype`), images through `process_images`, queries prefixed "Query: " and followed by ten
-`<pad>` augmentation tokens through `process_texts`; scores are late-interaction MaxSim; image+text inputs
-join their token sets (fusion "concat"). The processor builds PaliGemma's prompt and resizes, so images
+`<pad>` augmentation tokens through `process_texts`; scores are late-interaction MaxSim with the
+reference's zero padding (a document shorter than the longest one encoded with it has zero tokens, which
+floor every query token's best match at 0; `mieb.models.encoder.maxsim`); image+text inputs join their
+token sets (fusion "concat"). The processor builds PaliGemma's prompt and resizes, so images
 reach the wrapper as PIL images.
 """
 
@@ -45,7 +47,9 @@ def _colpali(name: str, revision: str, release_date: str) -> ModelMeta:
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "ColPali"],
-        uses_instructions=True,
+        # The reference's card says use_instructions=True, but the model reads a fixed query prefix, not task instructions: its
+        # embeddings do not depend on the task, so they are cached across tasks.
+        uses_instructions=False,
         extra="colpali",
         citation=COLPALI_CITATION,
     )

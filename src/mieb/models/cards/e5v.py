@@ -40,7 +40,9 @@ MODELS = [
         release_date="2024-07-17",
         reference="https://huggingface.co/royokong/e5-v",
         framework=["PyTorch", "Transformers"],
-        uses_instructions=True,
+        # The reference's card says use_instructions=True, but the model reads fixed per-modality prompts, not task instructions: its
+        # embeddings do not depend on the task, so they are cached across tasks.
+        uses_instructions=False,
         citation=E5_V_CITATION,
     )
 ]

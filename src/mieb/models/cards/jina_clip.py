@@ -58,5 +58,5 @@ def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
     return MODELS[0].model_copy(update=dict(
         name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path), embed_dim=config.get("projection_dim"),
-        reference=str(path.resolve()), release_date=None, citation=None,
+        reference=str(path.resolve()), license=None, release_date=None, citation=None,
     ))

@@ -7,6 +7,7 @@ attention mask, layer-normed and L2-normalised, with no task prefix.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +50,23 @@ MODELS = [
 
 
 def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
-    """A card for a local vision checkpoint folder (model_type "nomic_bert") whose text model sits in
-    its `text/` subfolder."""
+    """A card for a local vision checkpoint folder (model_type "nomic_bert", `NomicVisionModel` remote code).
+    Its text model is the folder's `text/` subfolder if there is one, else the card's (from the hub); the
+    revision hashes the weights of both folders, so either changing gives new results and cache entries."""
     from mieb.models.registry import folder_revision
 
+    if not str(config.get("auto_map", {}).get("AutoModel", "")).endswith("NomicVisionModel"):
+        raise ValueError(f"{path}: a nomic_bert checkpoint without NomicVisionModel (auto_map) is a "
+                         "text-only model; mieb loads Nomic Embed Vision folders")
+    text = path / "text"
+    loader_kwargs = dict(MODELS[0].loader_kwargs)
+    revision = folder_revision(path)
+    if text.is_dir():
+        loader_kwargs = {"text_model": str(text.resolve()), "text_revision": None}
+        revision = hashlib.sha256(f"{revision}+{folder_revision(text)}".encode()).hexdigest()[:16]
     return MODELS[0].model_copy(update=dict(
-        name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
+        name=f"local/{path.resolve().name}", revision=revision, weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path), embed_dim=config.get("n_embd"),
-        loader_kwargs={"text_model": str((path / "text").resolve()), "text_revision": None},
-        reference=str(path.resolve()), release_date=None, citation=None,
+        loader_kwargs=loader_kwargs,
+        reference=str(path.resolve()), license=None, release_date=None, citation=None,
     ))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mieb.models.cards._folder import count_safetensors_parameters
+from mieb.models.cards._folder import count_safetensors_parameters, read_json
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
 
 LOADER = "mieb.models.wrappers.vlm2vec:load"
@@ -73,14 +73,20 @@ MODELS = [
 
 
 def card_for_folder(path: Path) -> ModelMeta:
-    """A card for a local PEFT adapter folder (`adapter_config.json`, processor files) on a Qwen2-VL base
-    named by its `base_model_name_or_path`."""
+    """A card for a local PEFT adapter folder (`adapter_config.json`, processor files) on the Qwen2-VL base
+    its `base_model_name_or_path` names (a hub id or a local folder, whose size then fills the card)."""
     from mieb.models.registry import folder_revision
 
     base = json.loads((path / "adapter_config.json").read_text())["base_model_name_or_path"]
+    base_config = read_json(Path(base) / "config.json")
+    model_type = base_config.get("model_type") if base_config else None
+    if model_type != "qwen2_vl" and not (model_type is None and "qwen2-vl" in base.lower()):
+        raise ValueError(f"{path}: an adapter on {base!r} ({model_type or 'unknown architecture'}); local "
+                         "adapter folders load as VLM2Vec, which needs a Qwen2-VL base")
+    text = base_config.get("text_config", base_config)
     return MODELS[0].model_copy(update=dict(
         name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
-        n_parameters=count_safetensors_parameters(path), embed_dim=None,
-        loader_kwargs={**MODELS[0].loader_kwargs, "base_model": base}, reference=str(path.resolve()),
-        release_date=None, citation=None,
+        n_parameters=count_safetensors_parameters(Path(base)) if base_config else None,
+        embed_dim=text.get("hidden_size"), loader_kwargs={**MODELS[0].loader_kwargs, "base_model": base},
+        reference=str(path.resolve()), release_date=None, citation=None,
     ))

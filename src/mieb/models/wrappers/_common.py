@@ -15,7 +15,8 @@ from mieb.models.cards._folder import image_preprocessing_from_folder
 from mieb.models.meta import ModelMeta
 from mieb.models.wrappers.clip import pooled, resolve_weights
 
-__all__ = ["check_no_options", "check_preprocessing", "pooled", "require", "resolve_weights", "tokenizer_kwargs"]
+__all__ = ["check_no_options", "check_preprocessing", "dtype_kwarg", "pooled", "require", "resolve_weights",
+           "tokenizer_kwargs"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ def check_preprocessing(meta: ModelMeta) -> None:
     if diff:
         logger.warning("model %s: card preprocessing differs from the checkpoint's preprocessor_config.json "
                        "(card, checkpoint): %s", meta.name, diff)
+
+
+def dtype_kwarg(dtype: torch.dtype) -> dict[str, torch.dtype]:
+    """transformers 5 names it `dtype`, 4.x `torch_dtype`."""
+    import transformers
+
+    return {"dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype": dtype}
 
 
 def tokenizer_kwargs(meta: ModelMeta) -> dict[str, Any]:

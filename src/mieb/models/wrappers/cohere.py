@@ -1,9 +1,12 @@
 """Cohere embed (v3, v4) over Cohere's v2 HTTP API (`POST /v2/embed`), key from COHERE_API_KEY.
 
-As the reference (mteb `cohere_v.py`): texts go in batches of at most 96 with input_type
-"search_document" (the reference uses it for queries too), images one per call as JPEG data URIs with
-input_type "image", at most 40 images a minute (Cohere's image rate limit); image+text inputs are summed
-by the framework. `embedding_type` int8/uint8 are returned as floats, binary unpacked to +-1.
+As the reference (mteb `cohere_v.py`): texts go in batches of at most 96 texts and 128k tokens with
+input_type "search_document" (the reference uses it for queries too), images one per call as JPEG data URIs
+with input_type "image", at most 40 images a minute (Cohere's image rate limit); image+text inputs are summed
+by the framework. `embedding_type` int8/uint8 are returned as floats, binary unpacked to +-1 least
+significant bit first. The reference counts tokens with Cohere's tokenize endpoint (one call per text);
+here a text's UTF-8 byte count plus two stands in for its token count, an upper bound for a byte-level
+tokenizer, so requests stay within the limit without extra calls (embeddings do not depend on batching).
 COHERE_BASE_URL overrides the endpoint (tests point it at a loopback server).
 """
 
@@ -21,6 +24,7 @@ from mieb.models.wrappers._common import check_no_options
 from mieb.models.wrappers._http import JSONClient, api_key, image_data_uri
 
 MAX_TEXTS_PER_CALL = 96
+MAX_TOKENS_PER_CALL = 128_000
 EMBEDDING_TYPES = ("float", "int8", "uint8", "binary")
 
 
@@ -43,20 +47,36 @@ class CohereEncoder(Encoder):
         body = {"model": self.model_api_name, "embedding_types": [self.embedding_type], **payload}
         embeddings = client.post("/v2/embed", body)["embeddings"][self.embedding_type]
         arr = np.asarray(embeddings)
-        if self.embedding_type == "binary":  # packed bits (8 per signed byte) -> +-1 floats
-            arr = np.unpackbits(arr.astype(np.int16).astype(np.uint8)[..., None], axis=-1).reshape(len(arr), -1)
-            arr = arr.astype(np.float32) * 2 - 1
-        return arr.astype(np.float32)
+        return unpack_binary(arr) if self.embedding_type == "binary" else arr.astype(np.float32)
 
     def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> np.ndarray:
-        parts = [self._embed(self.text_client, texts=list(texts[i : i + MAX_TEXTS_PER_CALL]),
-                             input_type=self.text_input_type)
-                 for i in range(0, len(texts), MAX_TEXTS_PER_CALL)]
-        return np.concatenate(parts)
+        return np.concatenate([self._embed(self.text_client, texts=batch, input_type=self.text_input_type)
+                               for batch in text_batches(texts)])
 
     def encode_images(self, images: Sequence[Any], ctx: EncodeContext) -> np.ndarray:
         return np.concatenate([self._embed(self.image_client, images=[image_data_uri(img, "JPEG")],
                                            input_type="image") for img in images])
+
+
+def unpack_binary(packed: np.ndarray) -> np.ndarray:
+    """(N, d/8) signed bytes -> (N, d) floats +-1, each byte's bits least significant first (the reference's
+    order; any fixed order gives the same similarities, this one gives the same vectors)."""
+    bits = np.unpackbits(packed.astype(np.int16).astype(np.uint8)[..., None], axis=-1, bitorder="little")
+    return bits.reshape(len(packed), -1).astype(np.float32) * 2 - 1
+
+
+def text_batches(texts: Sequence[str]) -> list[list[str]]:
+    """Consecutive texts, at most MAX_TEXTS_PER_CALL and (by the byte bound) MAX_TOKENS_PER_CALL a call."""
+    batches: list[list[str]] = []
+    tokens = 0
+    for text in texts:
+        n = len(text.encode()) + 2
+        if not batches or len(batches[-1]) == MAX_TEXTS_PER_CALL or tokens + n > MAX_TOKENS_PER_CALL:
+            batches.append([])
+            tokens = 0
+        batches[-1].append(text)
+        tokens += n
+    return batches
 
 
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> CohereEncoder:

@@ -4,7 +4,9 @@ Loading is the reference's: `ColPali.from_pretrained(name, adapter_kwargs={"revi
 is a LoRA adapter on its PaliGemma base) in the card's dtype, and `ColPaliProcessor`. Queries are
 "Query: " + text + ten pad tokens ("query augmentation"), documents images with PaliGemma's prompt. The
 model zeroes padded positions; each item keeps only its attended tokens, returned as a `MultiVector`, and
-texts are right-padded, so scores do not depend on how items were batched.
+texts are right-padded, so embeddings do not depend on how items were batched. Scores reproduce the
+reference's zero padding by default (`maxsim`); `maxsim_padding="masked"` is the padding-independent variant,
+recorded in the results' model card (loader_kwargs) when chosen.
 """
 
 from __future__ import annotations
@@ -15,22 +17,20 @@ from typing import Any
 
 import torch
 
-from mieb.models.encoder import EncodeContext, Encoder, MultiVector
+from mieb.models.encoder import EncodeContext, Encoder, MaxSimPadding, MultiVector
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, require, resolve_weights, to_device_inputs
-
-
-def dtype_kwarg(dtype: torch.dtype) -> dict[str, torch.dtype]:
-    """transformers 5 names it `dtype`, 4.x `torch_dtype`."""
-    import transformers
-
-    return {"dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype": dtype}
+from mieb.models.wrappers._common import (check_no_options, dtype_kwarg, require, resolve_weights,
+                                          to_device_inputs)
 
 
 class ColPaliEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 torch_dtype: str = "float16", query_prefix: str = "Query: ", augmentation_tokens: int = 10):
+                 torch_dtype: str = "float16", query_prefix: str = "Query: ", augmentation_tokens: int = 10,
+                 maxsim_padding: MaxSimPadding = "reference"):
         super().__init__(meta, device, precision)
+        if maxsim_padding not in ("reference", "masked"):
+            raise ValueError(f"maxsim_padding must be 'reference' or 'masked', not {maxsim_padding!r}")
+        self.maxsim_padding = maxsim_padding
         models = require("colpali_engine.models", "colpali", f"model {meta.name}")
         source, revision = resolve_weights(meta)
         extra: dict[str, Any] = {} if Path(source).is_dir() else {"adapter_kwargs": {"revision": revision}}
@@ -65,5 +65,7 @@ class ColPaliEncoder(Encoder):
 
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> ColPaliEncoder:
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("torch_dtype", "query_prefix", "augmentation_tokens"))
+    check_no_options(meta, options, ("torch_dtype", "query_prefix", "augmentation_tokens", "maxsim_padding"))
+    if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
+        meta = meta.model_copy(update={"loader_kwargs": options})
     return ColPaliEncoder(meta, device=device, precision=precision, **options)

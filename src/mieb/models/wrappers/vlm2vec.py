@@ -1,8 +1,10 @@
 """VLM2Vec-V2.0: Qwen2-VL base + the LoRA adapter at the card's revision (peft, merged), last-token pooling.
 
-As the reference: processor from the adapter repo, left padding, an image budget of `max_pixels`, one
-prompt per item "<|image_pad|> {instruction} {text}" (parts present only), the model's own per-task
-instruction for the query or document side (empty for tasks it defines none for), L2-normalised.
+As the reference: processor from the adapter repo, an image budget of `max_pixels`, one prompt per item
+"<|image_pad|> {instruction} {text}" (parts present only), the model's own per-task instruction for the query
+or document side (empty for tasks it defines none for), the last attended token's final state (left padding
+here; the reference pools the last attended token whichever side pads), L2-normalised. Needs the `vlm2vec`
+extra (peft; torchvision, which transformers 5's Qwen2-VL processor requires).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import torch.nn.functional as F
 from mieb.models.cards.vlm2vec import TASK_PROMPTS
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, require, resolve_weights, to_device_inputs
+from mieb.models.wrappers._common import (check_no_options, dtype_kwarg, require, resolve_weights,
+                                          to_device_inputs)
 
 IMAGE_TOKEN = "<|image_pad|>"
 
@@ -24,6 +27,17 @@ IMAGE_TOKEN = "<|image_pad|>"
 def instruction(ctx: EncodeContext) -> str:
     side = "query" if ctx.prompt_type == "query" else "document"
     return TASK_PROMPTS.get(ctx.task_name or "", {}).get(side, "")
+
+
+def set_pixel_budget(image_processor: Any, max_pixels: int) -> None:
+    """The reference sets `image_processor.max_pixels`, which transformers 4's processors read; those of
+    transformers 5 have no such attribute (setting one sends every call down a deprecated path) and read
+    `size["longest_edge"]` instead."""
+    if getattr(image_processor, "max_pixels", None) is not None:
+        image_processor.max_pixels = max_pixels
+    size = getattr(image_processor, "size", None)
+    if size is not None and "longest_edge" in dict(size):
+        image_processor.size = type(size)(**{**dict(size), "longest_edge": max_pixels})
 
 
 class VLM2VecEncoder(Encoder):
@@ -36,10 +50,9 @@ class VLM2VecEncoder(Encoder):
         source, revision = resolve_weights(meta)
         self.processor = AutoProcessor.from_pretrained(source, revision=revision)
         self.processor.tokenizer.padding_side = "left"
-        if hasattr(self.processor, "image_processor"):
-            self.processor.image_processor.max_pixels = max_pixels
+        set_pixel_budget(self.processor.image_processor, max_pixels)
         dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision, torch.float32)
-        base = Qwen2VLForConditionalGeneration.from_pretrained(base_model, dtype=dtype)
+        base = Qwen2VLForConditionalGeneration.from_pretrained(base_model, **dtype_kwarg(dtype))
         self.model = peft.PeftModel.from_pretrained(base, source, revision=revision).merge_and_unload()
         self.model = self.model.eval().to(self.device)
 

@@ -32,3 +32,16 @@ class TaskKind(ABC):
         """(query side, document side) modalities. Non-retrieval protocols use the task's modalities
         on one side, so a model must have all of them."""
         return list(task.metadata.modalities), []
+
+
+def single_vectors(embeddings: Any, task: Task, embedder: Embedder) -> Any:
+    """The (N, d) array a protocol scores with sklearn or cosine; a multi-vector model's padded token
+    sets (ColPali-style, MaxSim) have no such form, which is said plainly instead of failing deep inside."""
+    from mieb.errors import ModelOutputError
+    from mieb.models.encoder import MultiVector
+
+    if isinstance(embeddings, MultiVector):
+        raise ModelOutputError(embedder.meta.name, task.name,
+                               f"the {task.kind.name} protocol needs one vector per input; this multi-vector "
+                               "(MaxSim) model only runs retrieval-style tasks")
+    return embeddings

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import TaskKind, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ class Compositionality(TaskKind):
         from mieb.metrics.compositionality import pair_classification_scores
 
         s: CompositionalitySettings = task.metadata.settings  # type: ignore[assignment]
-        text_emb = embedder.texts(data.texts)
-        image_emb = embedder.images(data.images)
+        text_emb = single_vectors(embedder.texts(data.texts), task, embedder)
+        image_emb = single_vectors(embedder.images(data.images), task, embedder)
         n_i, n_t = len(s.images_columns), len(s.texts_columns)
         return pair_classification_scores(image_emb.reshape(data.n_rows, n_i, -1),
                                           text_emb.reshape(data.n_rows, n_t, -1))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import TaskKind, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ class LinearProbe(TaskKind):
         experiments = undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, seed=42)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = embedder.images(data.train_images.subset(union))
-        test_emb = embedder.images(data.test_images)
+        train_emb = single_vectors(embedder.images(data.train_images.subset(union)), task, embedder)
+        test_emb = single_vectors(embedder.images(data.test_images), task, embedder)
         scores = []
         with quiet_sklearn():
             for rows in experiments:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import TaskKind, single_vectors
 from mieb.tasks.kinds.linear_probe import average_experiments
 from mieb.tasks.metadata import KindSettings
 
@@ -75,8 +75,8 @@ class Multilabel(TaskKind):
         experiments = multilabel_undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, rng)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = embedder.images(data.train_images.subset(union))
-        test_emb = embedder.images(data.test_images)
+        train_emb = single_vectors(embedder.images(data.train_images.subset(union)), task, embedder)
+        test_emb = single_vectors(embedder.images(data.test_images), task, embedder)
         binarizer = MultiLabelBinarizer()
         y_test = binarizer.fit_transform(data.test_labels)
         scores = []

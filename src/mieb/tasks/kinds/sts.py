@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import TaskKind, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ class VisualSTS(TaskKind):
         from mieb.metrics.sts import sts_scores
 
         s: STSSettings = task.metadata.settings  # type: ignore[assignment]
-        e1, e2 = embedder.images(data.images1), embedder.images(data.images2)
+        e1 = single_vectors(embedder.images(data.images1), task, embedder)
+        e2 = single_vectors(embedder.images(data.images2), task, embedder)
 
         def pairwise(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return embedder.encoder.similarity_pairwise(torch.from_numpy(a), torch.from_numpy(b)).cpu().numpy()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import model_validator
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import TaskKind, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -129,17 +129,21 @@ class ZeroShot(TaskKind):
         label_emb = embedder.texts(data.prompts)
         image_emb = embedder.images(data.images)
         if task.metadata.modalities == ["image", "text"]:
-            probs = zeroshot_probs(image_emb, label_emb, mode="softmax100")
-        else:
-            probs = embedder.encoder.similarity(*_as_tensors(image_emb, label_emb)).cpu().numpy()
+            probs = zeroshot_probs(single_vectors(image_emb, task, embedder),
+                                   single_vectors(label_emb, task, embedder), mode="softmax100")
+        else:  # the model's own similarity (MaxSim for multi-vector models)
+            probs = embedder.encoder.similarity(*(_on_device(e, embedder) for e in (image_emb, label_emb)))
+            probs = probs.float().cpu().numpy()
         with quiet_sklearn():
             return zeroshot_scores(np.asarray(data.labels), np.asarray(probs))
 
 
-def _as_tensors(*arrays: Any) -> list[Any]:
+def _on_device(embeddings: Any, embedder: Embedder) -> Any:
     import torch
 
-    return [torch.from_numpy(a) for a in arrays]
+    if hasattr(embeddings, "to_device"):  # MultiVector
+        return embeddings.to_device(embedder.encoder.device)
+    return torch.from_numpy(embeddings).to(embedder.encoder.device)
 
 
 KIND = ZeroShot()
