@@ -141,7 +141,9 @@ class ZeroShot(TaskKind):
 def _on_device(embeddings: Any, embedder: Embedder) -> Any:
     import torch
 
-    if hasattr(embeddings, "to_device"):  # MultiVector
+    from mieb.models.encoder import MultiVector
+
+    if isinstance(embeddings, MultiVector):
         return embeddings.to_device(embedder.encoder.device)
     return torch.from_numpy(embeddings).to(embedder.encoder.device)
 
