@@ -324,7 +324,13 @@ def decode_phase(args: argparse.Namespace) -> dict[str, Any]:
     from mieb.data.images import ImageColumn
     from mieb.data.loading import load_split
     from mieb.models.registry import get_model_meta
-    from mieb.runner.embedder import _collate, _PreparedImages, _worker_init, available_cpus, default_num_workers
+    from mieb.runner.embedder import (
+        _collate,
+        _PreparedImages,
+        _worker_init,
+        available_cpus,
+        default_num_workers,
+    )
 
     folders = build_workload(Path(args.workdir) / "data", args.images)
     meta = next(t for t in workload_tasks(folders) if t.name == "SpeedClustering").metadata

@@ -121,7 +121,7 @@ def check_retrieval(rng: np.random.Generator, worst: Worst) -> None:
         if not kept:
             continue
         kept_qrels = {query_ids[i]: qrels[query_ids[i]] for i in kept}
-        ranked = {query_ids[i]: [(doc_ids[j], float(s)) for j, s in zip(idx[i], sc[i]) if j >= 0]
+        ranked = {query_ids[i]: [(doc_ids[j], float(s)) for j, s in zip(idx[i], sc[i], strict=False) if j >= 0]
                   for i in kept}
         if coarse:
             # Documents inserted best first, the order search_top_k returns; ours gets every row
@@ -150,7 +150,7 @@ def _mteb_style_search(q, d, doc_ids, k, chunk):
         s = cos_sim(q, d[start:start + chunk])
         vals, pos = torch.topk(s, min(k + 1, s.shape[1]), dim=1)
         for row in range(len(q)):
-            for p, v in zip(pos[row].tolist(), vals[row].tolist()):
+            for p, v in zip(pos[row].tolist(), vals[row].tolist(), strict=False):
                 item = (v, doc_ids[start + p])
                 (heapq.heappush if len(heaps[row]) < k else heapq.heappushpop)(heaps[row], item)
     return [sorted(h, reverse=True) for h in heaps]
@@ -174,8 +174,8 @@ def check_search(rng: np.random.Generator, worst: Worst) -> None:
         ref = _mteb_style_search(q, d, doc_ids, k, chunk)
         idx, sc = metrics.search_top_k(q, d, k, chunk_size=chunk, query_chunk_size=n_q,
                                        tie_break=metrics.doc_id_ranks(doc_ids))
-        ours = [[(float(s), doc_ids[j]) for j, s in zip(idx[r], sc[r])] for r in range(n_q)]
-        differing = float(sum(a != b for a, b in zip(ours, ref)))
+        ours = [[(float(s), doc_ids[j]) for j, s in zip(idx[r], sc[r], strict=False)] for r in range(n_q)]
+        differing = float(sum(a != b for a, b in zip(ours, ref, strict=False)))
         if not coarse and differing:
             raise AssertionError("search_top_k differs from mteb's search on tie-free scores")
         worst.compare(family, {"rows_differing": differing}, {"rows_differing": 0.0})
@@ -191,8 +191,8 @@ def check_rerank(rng: np.random.Generator, worst: Worst) -> None:
     diff = 0.0
     for row, c in enumerate(cands):
         s = cos_sim(torch.as_tensor(q[row]).unsqueeze(0), d[c])[0]
-        ref = dict(zip(c, s.tolist()))
-        got = {int(j): float(v) for j, v in zip(idx[row], sc[row]) if j >= 0}
+        ref = dict(zip(c, s.tolist(), strict=False))
+        got = {int(j): float(v) for j, v in zip(idx[row], sc[row], strict=False) if j >= 0}
         if set(got) != set(ref):
             raise AssertionError("rerank candidate sets differ")
         diff = max(diff, max(abs(got[j] - ref[j]) for j in ref))
@@ -228,7 +228,7 @@ def check_undersampling(rng: np.random.Generator, worst: Worst) -> None:
         _, idxs, selected = AbsTaskClassification._undersample_data(task, ds, i, idxs)
         ref.append(selected)
     ours = metrics.undersample_indices(labels, spl, n_exp)
-    bad = sum(o.tolist() != r for o, r in zip(ours, ref))
+    bad = sum(o.tolist() != r for o, r in zip(ours, ref, strict=False))
     worst.compare("undersample_indices", {"experiments_differing": float(bad)},
                   {"experiments_differing": 0.0})
 
@@ -237,7 +237,7 @@ def check_undersampling(rng: np.random.Generator, worst: Worst) -> None:
     ref = [AbsTaskMultilabelClassification._undersample_data_indices(task, label_lists, spl, None)[0]
            for _ in range(n_exp)]
     ours = metrics.multilabel_undersample_indices(label_lists, spl, n_exp, np.random.default_rng(42))
-    bad = sum(o.tolist() != [int(x) for x in r] for o, r in zip(ours, ref))
+    bad = sum(o.tolist() != [int(x) for x in r] for o, r in zip(ours, ref, strict=False))
     worst.compare("multilabel_undersample_indices", {"experiments_differing": float(bad)},
                   {"experiments_differing": 0.0})
 
@@ -303,7 +303,7 @@ def check_compositionality(rng: np.random.Generator, worst: Worst) -> None:
         img[:, :, 0] += 0.01  # avoid all-zero vectors
         ni = F.normalize(torch.tensor(img.reshape(-1, 4)), dim=-1).view(200, n_img, -1)
         nt = F.normalize(torch.tensor(txt.reshape(-1, 4)), dim=-1).view(200, n_txt, -1)
-        scores = [i @ t.t() for i, t in zip(ni, nt)]
+        scores = [i @ t.t() for i, t in zip(ni, nt, strict=False)]
         ref = AbsTaskImageTextPairClassification._compute_metrics(None, scores, n_img, n_txt)
         worst.compare("compositionality", metrics.pair_classification_scores(img, txt), dict(ref))
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 from datasets import Dataset, Features, Image
-
 from helpers import solid_image
+
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder

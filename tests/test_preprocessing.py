@@ -66,5 +66,7 @@ def test_decode_converts_modes_to_rgb() -> None:
 
 
 def test_unreadable_bytes_raise() -> None:
-    with pytest.raises(Exception):
+    from PIL import UnidentifiedImageError
+
+    with pytest.raises(UnidentifiedImageError):
         decode({"bytes": b"not an image", "path": None})

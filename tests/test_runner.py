@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fake_models import ColourOracle, colour_meta
 from local_tasks import colour_t2i, colour_zeroshot
+
 from mieb.errors import ModalityError
 from mieb.results.io import write_json_atomic
 from mieb.runner.run import MIEB

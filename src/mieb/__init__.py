@@ -37,7 +37,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time `__getattr__` imports on first use
     from mieb.benchmarks import Benchmark, get_benchmark, get_benchmarks
     from mieb.models.meta import ModelMeta
     from mieb.models.registry import get_model, get_model_meta, get_model_metas

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 from datasets import Dataset, Features, Image
-
 from fake_models import ColourOracle
 from helpers import solid_image
+
 from mieb.cache.keys import model_fingerprint
 from mieb.cache.store import EmbeddingCache
 from mieb.data.images import ImageColumn

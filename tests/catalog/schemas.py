@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from datasets import ClassLabel, Dataset, Features, Image, Sequence, Value
-
 from helpers import solid_image, write_hub_folder
 from local_tasks import COLOURS
+
 from mieb.tasks.metadata import DatasetRef, TaskMetadata
 from mieb.tasks.task import Task
 

@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from schemas import SchemaFolders
+from test_catalog_metadata import mieb_tasks
 
 import mieb
 from mieb.cli import main
@@ -23,8 +25,6 @@ from mieb.data.custom_loaders import LOADER_NEEDS
 from mieb.data.hub_cache import DataNeed, arrow_cache_folder, cache_status, task_needs
 from mieb.errors import TaskDataError
 from mieb.tasks.task import Task
-from schemas import SchemaFolders
-from test_catalog_metadata import mieb_tasks
 
 
 def test_every_task_declares_what_it_reads() -> None:

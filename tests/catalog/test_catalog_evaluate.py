@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fake_models import ColourOracle
+from schemas import SchemaFolders
 
 import mieb
-from fake_models import ColourOracle
 from mieb.runner.run import MIEB
-from schemas import SchemaFolders
 
 RUN = dict(encode_kwargs={"batch_size": 8, "num_workers": 0}, progress=False, raise_errors=True)
 

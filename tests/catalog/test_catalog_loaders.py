@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from schemas import SchemaFolders
+from test_catalog_metadata import mieb_tasks
 
 import mieb
 from mieb.data.loading import read_column
@@ -20,8 +22,6 @@ from mieb.tasks.kinds.retrieval import RetrievalData
 from mieb.tasks.kinds.sts import STSData
 from mieb.tasks.kinds.zeroshot import ZeroShotData
 from mieb.tasks.task import Task
-from schemas import SchemaFolders
-from test_catalog_metadata import mieb_tasks
 
 LOADED = sorted(name for name, meta in mieb_tasks().items() if meta.settings.kind != "aggregate")
 

@@ -26,7 +26,7 @@ def _ranked_run(idx, sc, query_ids, doc_ids, qrels, skip_first):
     for row, qid in enumerate(query_ids):
         if not qrels.get(qid):
             continue
-        items = [(doc_ids[j], float(s)) for j, s in zip(idx[row], sc[row]) if j >= 0]
+        items = [(doc_ids[j], float(s)) for j, s in zip(idx[row], sc[row], strict=False) if j >= 0]
         items.sort(key=lambda x: (x[1], x[0]), reverse=True)
         run[qid] = items[1:] if skip_first else items
     return run

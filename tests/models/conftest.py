@@ -13,6 +13,7 @@ from datasets import Dataset, Features, Image
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import solid_image  # noqa: E402
+
 from mieb.data.images import ImageColumn  # noqa: E402
 
 

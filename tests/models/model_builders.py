@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-
 from helpers import make_tiny_clip
 
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
@@ -203,8 +202,12 @@ def make_tiny_e5v(folder: Path, *, seed: int = 0) -> Path:
     """LlavaNextForConditionalGeneration (tiny CLIP vision tower, tiny Llama) + LlavaNextProcessor with a
     Llama-3-style byte-level tokenizer holding the chat-template special tokens E5-V's prompts use, and
     any-resolution tiling on a 32 px grid (so images of different shapes get different token counts)."""
-    from transformers import (LlavaNextConfig, LlavaNextForConditionalGeneration, LlavaNextImageProcessorPil,
-                              LlavaNextProcessor)
+    from transformers import (
+        LlavaNextConfig,
+        LlavaNextForConditionalGeneration,
+        LlavaNextImageProcessorPil,
+        LlavaNextProcessor,
+    )
 
     tok = tiny_byte_tokenizer(["<|start_header_id|>", "<|end_header_id|>", "<image>"],
                               bos="<|begin_of_text|>", pad="<pad>", eos="<|eot_id|>")
@@ -242,8 +245,13 @@ def make_tiny_vlm2vec(folder: Path, *, seed: int = 0) -> Path:
     LoRA's B matrices start at zero (a no-op adapter); they are randomised so merging the adapter matters.
     Needs the `vlm2vec` extra."""
     from peft import LoraConfig, get_peft_model
-    from transformers import (Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLImageProcessorPil,
-                              Qwen2VLProcessor, Qwen2VLVideoProcessor)
+    from transformers import (
+        Qwen2VLConfig,
+        Qwen2VLForConditionalGeneration,
+        Qwen2VLImageProcessorPil,
+        Qwen2VLProcessor,
+        Qwen2VLVideoProcessor,
+    )
 
     base_dir = folder.parent / f"{folder.name}-base"
     tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from contract import check_contract
+from model_builders import make_tiny_align
+
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_align
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-
 from api_provider import DIM, Provider, serve, vector
 from contract import check_contract
+
 from mieb.data.images import ImageColumn
 from mieb.errors import UsageError
 from mieb.models.registry import get_model
 from mieb.models.wrappers._http import APIError
 from mieb.runner.embedder import Embedder
+
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Provider]]:

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from contract import check_contract
+from model_builders import make_tiny_blip
+
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_blip
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-
 from api_provider import serve
-from mieb.models.registry import get_model_metas
 from model_builders import (
     make_tiny_align,
     make_tiny_blip,
@@ -31,6 +29,8 @@ from model_builders import (
     make_tiny_siglip,
     make_tiny_vlm2vec,
 )
+
+from mieb.models.registry import get_model_metas
 
 
 class Case(NamedTuple):

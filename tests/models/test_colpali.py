@@ -18,12 +18,13 @@ pytest.importorskip("colpali_engine")
 pytestmark = pytest.mark.extras
 
 from contract import check_contract  # noqa: E402
+from model_builders import make_tiny_colpali  # noqa: E402
+
 from mieb.data.images import ImageColumn, decode  # noqa: E402
 from mieb.metrics.retrieval import search_top_k  # noqa: E402
 from mieb.models.encoder import MultiVector  # noqa: E402
 from mieb.models.registry import get_model, get_model_meta  # noqa: E402
 from mieb.runner.embedder import Embedder  # noqa: E402
-from model_builders import make_tiny_colpali  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from contract import check_contract
+from model_builders import make_tiny_e5v
+
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_e5v
 
 # The reference's prompts (mteb e5_v.py), typed out independently of mieb's wrapper.
 CHAT = ("<|start_header_id|>user<|end_header_id|>\n\n{}<|eot_id|>"

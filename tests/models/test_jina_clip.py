@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from contract import check_contract
+from model_builders import make_tiny_jina_clip
+
 from mieb.data.images import ImageColumn, decode
 from mieb.errors import UsageError
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_jina_clip
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["v1", "v2"])

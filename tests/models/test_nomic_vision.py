@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from contract import check_contract
+from model_builders import make_tiny_nomic_vision
+
 from mieb.data.images import ImageColumn, decode
 from mieb.errors import UsageError
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_nomic_vision
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_local_folder_card_and_consent(nomic_dir: Path, monkeypatch: pytest.Monk
         with pytest.raises(UsageError, match="--trust-remote-code"):
             get_model(str(nomic_dir), device="cpu")
     # The text model folder alone is not an image model.
-    with pytest.raises(ValueError, match="text-only"):
+    with pytest.raises(UsageError, match="text-only"):
         get_model_meta(str(nomic_dir / "text"))
 
 

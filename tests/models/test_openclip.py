@@ -16,10 +16,11 @@ pytest.importorskip("open_clip")
 pytestmark = pytest.mark.extras
 
 from contract import check_contract  # noqa: E402
+from model_builders import make_tiny_openclip  # noqa: E402
+
 from mieb.data.images import ImageColumn, decode  # noqa: E402
 from mieb.models.registry import get_model, get_model_meta  # noqa: E402
 from mieb.runner.embedder import Embedder  # noqa: E402
-from model_builders import make_tiny_openclip  # noqa: E402
 
 
 @pytest.fixture(scope="module", params=["vit", "eva02"])

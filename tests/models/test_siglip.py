@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from contract import check_contract
+from model_builders import make_tiny_siglip
+
 from mieb.data.images import ImageColumn, decode
 from mieb.models.registry import get_model, get_model_meta, get_model_metas
 from mieb.runner.embedder import Embedder
-from model_builders import make_tiny_siglip
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,14 @@ pytest.importorskip("torchvision")
 pytestmark = pytest.mark.extras
 
 from contract import check_contract  # noqa: E402
+from model_builders import make_tiny_vlm2vec  # noqa: E402
+
 from mieb.cache.keys import model_fingerprint  # noqa: E402
 from mieb.cache.store import EmbeddingCache  # noqa: E402
 from mieb.data.images import ImageColumn, decode  # noqa: E402
+from mieb.errors import UsageError  # noqa: E402
 from mieb.models.registry import get_model, get_model_meta  # noqa: E402
 from mieb.runner.embedder import Embedder  # noqa: E402
-from model_builders import make_tiny_vlm2vec  # noqa: E402
 
 DOC_TASK = "VidoreDocVQARetrieval"  # one the model defines instructions for (the reference's table)
 QUERY_INS = "Find a document image that matches the given query:"
@@ -54,7 +56,7 @@ def test_adapter_on_another_base_is_refused(vlm_dir: Path, tmp_path: Path) -> No
     config = json.loads((other / "adapter_config.json").read_text())
     config["base_model_name_or_path"] = "vidore/colpaligemma-3b-pt-448-base"
     (other / "adapter_config.json").write_text(json.dumps(config))
-    with pytest.raises(ValueError, match="Qwen2-VL"):
+    with pytest.raises(UsageError, match="Qwen2-VL"):
         get_model_meta(str(other))
 
 

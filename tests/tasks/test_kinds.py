@@ -11,8 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import mieb
 from fake_models import ColourOracle
 from local_tasks import (
     colour_compositionality,
@@ -21,6 +19,8 @@ from local_tasks import (
     colour_probe,
     colour_sts,
 )
+
+import mieb
 from mieb.runner.run import MIEB
 
 RUN = dict(encode_kwargs={"batch_size": 5, "num_workers": 0}, progress=False, raise_errors=True, cache=False)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-
 import torch
 
 from mieb.errors import ModalityError

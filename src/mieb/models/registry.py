@@ -145,7 +145,7 @@ def card_for_local_folder(path: Path) -> ModelMeta:
     config = json.loads(config_file.read_text())
     model_type = config.get("model_type")
     if model_type not in LOCAL_FOLDER_CARDS:
-        raise ValueError(
+        raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
             f"supported: {sorted(LOCAL_FOLDER_CARDS)}"
         )

@@ -14,7 +14,13 @@ from typing import Any
 
 from mieb.errors import MiebError, ModalityError
 from mieb.models.encoder import Encoder
-from mieb.results.io import OVERWRITE_STRATEGIES, OverwriteStrategy, error_path, result_path, write_json_atomic
+from mieb.results.io import (
+    OVERWRITE_STRATEGIES,
+    OverwriteStrategy,
+    error_path,
+    result_path,
+    write_json_atomic,
+)
 from mieb.results.schema import TaskResult
 from mieb.runner.embedder import Embedder
 from mieb.tasks.task import Task

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from mieb.errors import UsageError
 from mieb.models.cards._folder import count_safetensors_parameters
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
 
@@ -56,7 +57,7 @@ def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
     from mieb.models.registry import folder_revision
 
     if not str(config.get("auto_map", {}).get("AutoModel", "")).endswith("NomicVisionModel"):
-        raise ValueError(f"{path}: a nomic_bert checkpoint without NomicVisionModel (auto_map) is a "
+        raise UsageError(f"{path}: a nomic_bert checkpoint without NomicVisionModel (auto_map) is a "
                          "text-only model; mieb loads Nomic Embed Vision folders")
     text = path / "text"
     loader_kwargs = dict(MODELS[0].loader_kwargs)

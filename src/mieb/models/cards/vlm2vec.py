@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mieb.errors import UsageError
 from mieb.models.cards._folder import count_safetensors_parameters, read_json
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
 
@@ -81,7 +82,7 @@ def card_for_folder(path: Path) -> ModelMeta:
     base_config = read_json(Path(base) / "config.json")
     model_type = base_config.get("model_type") if base_config else None
     if model_type != "qwen2_vl" and not (model_type is None and "qwen2-vl" in base.lower()):
-        raise ValueError(f"{path}: an adapter on {base!r} ({model_type or 'unknown architecture'}); local "
+        raise UsageError(f"{path}: an adapter on {base!r} ({model_type or 'unknown architecture'}); local "
                          "adapter folders load as VLM2Vec, which needs a Qwen2-VL base")
     text = base_config.get("text_config", base_config)
     return MODELS[0].model_copy(update=dict(

@@ -14,7 +14,12 @@ import torch.nn.functional as F
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, check_preprocessing, resolve_weights, tokenizer_kwargs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    check_preprocessing,
+    resolve_weights,
+    tokenizer_kwargs,
+)
 
 
 class BlipEncoder(Encoder):

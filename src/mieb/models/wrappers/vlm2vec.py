@@ -18,8 +18,13 @@ import torch.nn.functional as F
 from mieb.models.cards.vlm2vec import TASK_PROMPTS
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import (check_no_options, dtype_kwarg, require, resolve_weights,
-                                          to_device_inputs)
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    require,
+    resolve_weights,
+    to_device_inputs,
+)
 
 IMAGE_TOKEN = "<|image_pad|>"
 

@@ -68,7 +68,11 @@ class Multilabel(TaskKind):
         import numpy as np
         from sklearn.preprocessing import MultiLabelBinarizer
 
-        from mieb.metrics.classification import multilabel_knn_experiment, multilabel_undersample_indices, quiet_sklearn
+        from mieb.metrics.classification import (
+            multilabel_knn_experiment,
+            multilabel_undersample_indices,
+            quiet_sklearn,
+        )
 
         s: MultilabelSettings = task.metadata.settings  # type: ignore[assignment]
         rng = np.random.default_rng(42)
