@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from datasets import ClassLabel, Dataset, Features, Image, Value
-
 from helpers import solid_image, write_hub_folder
+
 from mieb.tasks.kinds.retrieval import RetrievalSettings
 from mieb.tasks.kinds.zeroshot import ZeroShotSettings
 from mieb.tasks.metadata import DatasetRef, TaskMetadata
