@@ -9,25 +9,13 @@ import numpy as np
 from PIL import Image
 
 
-def byte_level_chars() -> list[str]:
-    """GPT-2/CLIP byte-to-unicode alphabet (256 printable stand-ins for the bytes)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return [chr(c) for c in cs]
-
-
 def make_tiny_clip(folder: Path, *, image_size: int = 32, max_len: int = 16, seed: int = 0) -> Path:
     """A randomly initialised CLIPModel + character-level CLIP tokenizer + PIL image processor config."""
     import torch
+    from tokenizers.pre_tokenizers import ByteLevel
     from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel, CLIPTokenizer
 
-    chars = byte_level_chars()
+    chars = sorted(ByteLevel.alphabet())  # the 256 printable stand-ins of byte-level BPE
     vocab = {c: i for i, c in enumerate(chars)}
     vocab.update({c + "</w>": len(chars) + i for i, c in enumerate(chars)})
     vocab["<|startoftext|>"] = len(vocab)

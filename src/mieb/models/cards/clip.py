@@ -39,13 +39,14 @@ def _openai(name: str, revision: str, n_parameters: int, embed_dim: int, size: i
 
 TINY_CLIP = ModelMeta(
     name="mieb/tiny-clip-shapes",
-    revision="v1",
+    # the first 12 hex digits of model.safetensors' sha256 (see training.json)
+    revision="08f81adb1774",
     loader=LOADER,
     family="clip",
     modalities=["image", "text"],
     weights="bundled:tiny-clip-shapes",
-    n_parameters=None,
-    embed_dim=None,
+    n_parameters=1_776_001,
+    embed_dim=128,
     image=ImagePreprocessing(size=64, crop_size=64),
     text=TextPreprocessing(max_length=32),
     license="apache-2.0",
