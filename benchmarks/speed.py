@@ -204,6 +204,55 @@ def workload_tasks(folders: dict[str, Path]) -> list[Any]:
 
 
 # -------------------------------------------------------------------------------------------------
+# the model
+# -------------------------------------------------------------------------------------------------
+TINY_B32 = "tiny-b32"
+
+
+def tiny_b32(root: Path) -> str:
+    """A randomly initialised CLIP with ViT-B/32's input pipeline (224 px, patch 32, CLIP mean/std) and
+    tiny widths (about 0.28M parameters, the size of the model behind the issue's reference profile), so
+    that the data path, not the model, dominates on a CPU. Built once into `root`; its tokenizer is the
+    bundled model's. Returns the checkpoint folder, which mieb loads like any local CLIP checkpoint."""
+    import shutil
+
+    folder = root / "tiny-b32"
+    if (folder / "model.safetensors").exists():
+        return str(folder)
+    import torch
+    from transformers import CLIPConfig, CLIPModel
+
+    from mieb.models.registry import get_model_meta
+    from mieb.models.wrappers.clip import resolve_weights
+
+    bundled = Path(resolve_weights(get_model_meta("mieb/tiny-clip-shapes"))[0])
+    tmp = root / "tiny-b32.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name in ("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copy(bundled / name, tmp / name)
+    text = json.loads((bundled / "config.json").read_text())["text_config"]
+    layer = dict(hidden_size=48, intermediate_size=96, num_hidden_layers=2, num_attention_heads=2)
+    config = CLIPConfig(
+        text_config={**{k: text[k] for k in ("vocab_size", "max_position_embeddings", "bos_token_id",
+                                              "eos_token_id", "pad_token_id")}, **layer},
+        vision_config={"image_size": 224, "patch_size": 32, **layer},
+        projection_dim=32,
+    )
+    torch.manual_seed(0)
+    CLIPModel(config).save_pretrained(tmp)
+    pre = json.loads((bundled / "preprocessor_config.json").read_text())
+    pre.update(size={"shortest_edge": 224}, crop_size={"height": 224, "width": 224})
+    (tmp / "preprocessor_config.json").write_text(json.dumps(pre, indent=2))
+    os.replace(tmp, folder)
+    return str(folder)
+
+
+def resolve_model(args: argparse.Namespace) -> str:
+    return tiny_b32(Path(args.workdir)) if args.model == TINY_B32 else args.model
+
+
+# -------------------------------------------------------------------------------------------------
 # the naive path
 # -------------------------------------------------------------------------------------------------
 def naive_embedder(encoder: Any, folder: str) -> Any:
@@ -285,7 +334,7 @@ def run_phase(args: argparse.Namespace) -> dict[str, Any]:
     torch.manual_seed(0)
     folders = build_workload(Path(args.workdir) / "data", args.images)
     tasks = workload_tasks(folders)
-    encoder = get_model(args.model, device="cpu")
+    encoder = get_model(resolve_model(args), device="cpu")
     if args.phase == "naive":
         embedder = naive_embedder(encoder, resolve_weights(encoder.meta)[0])
     else:
@@ -335,7 +384,7 @@ def decode_phase(args: argparse.Namespace) -> dict[str, Any]:
     folders = build_workload(Path(args.workdir) / "data", args.images)
     meta = next(t for t in workload_tasks(folders) if t.name == "SpeedClustering").metadata
     column = ImageColumn(load_split(meta, "test"), "image")
-    pp = get_model_meta(args.model).image
+    pp = get_model_meta(resolve_model(args)).image
     raws = [column.raw(i) for i in range(len(column))]
     t0 = time.perf_counter()
     with Pool(available_cpus()) as pool:
@@ -362,8 +411,11 @@ def _prepare_raw(item: tuple[Any, Any]) -> Any:
 
 
 class AnonMemorySampler:
-    """Peak anonymous memory (RssAnon: heap, decoded images, tensors; not the memory-mapped Arrow files,
-    whose pages the kernel can drop) of this process plus its children, sampled every 20 ms."""
+    """Peak anonymous memory of this process plus its children (the decode workers), sampled every 50 ms.
+
+    Counted as Pss_Anon (proportional set size: heap, decoded images, tensors; not the memory-mapped
+    Arrow files, whose pages the kernel can drop). Plain RSS would count the parent's heap once more for
+    every forked worker, whose copy-on-write pages it shares, and so grow with anything the parent holds."""
 
     def __init__(self) -> None:
         import threading
@@ -373,10 +425,10 @@ class AnonMemorySampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def _anon_kib(pid: int) -> int:
+    def anon_kib(pid: int) -> int:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("RssAnon:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss_Anon:"):
                     return int(line.split()[1])
         except OSError:
             pass
@@ -394,8 +446,8 @@ class AnonMemorySampler:
 
     def _run(self) -> None:
         me = os.getpid()
-        while not self._stop.wait(0.02):
-            total = self._anon_kib(me) + sum(self._anon_kib(c) for c in self._children(me))
+        while not self._stop.wait(0.05):
+            total = self.anon_kib(me) + sum(self.anon_kib(c) for c in self._children(me))
             self.peak_kib = max(self.peak_kib, total)
 
     def __enter__(self) -> AnonMemorySampler:
@@ -407,28 +459,38 @@ class AnonMemorySampler:
         self._thread.join()
 
 
-def memory_phase(args: argparse.Namespace) -> dict[str, Any]:
-    """Peak memory embedding one big image column: it must track the batch size, not the dataset size."""
+def _memory_folder(args: argparse.Namespace) -> Path:
+    return Path(args.workdir) / f"memory-{args.memory_images}"
+
+
+def memory_data_phase(args: argparse.Namespace) -> dict[str, Any]:
+    """Writes the big single-column dataset (in its own process, so the measured one starts clean)."""
     from datasets import Features, Image
 
-    from mieb.data.images import ImageColumn
     from mieb.data.synthetic.hf import write_dataset_folder
-    from mieb.models.registry import get_model
-    from mieb.runner.embedder import Embedder
 
-    n = args.memory_images
-    folder = Path(args.workdir) / f"memory-{n}"
+    n, folder = args.memory_images, _memory_folder(args)
     if not (folder / "README.md").exists():
         rs = np.random.RandomState(11)
         imgs = [_jpeg(rs, i % 10, 10) for i in range(n)]
         write_dataset_folder(folder, {"default": {"test": (Features({"image": Image()}), {"image": imgs})}},
                              f"memory{n}", "1", "memory benchmark")
+    return {"phase": "memory-data", "folder": str(folder)}
+
+
+def memory_phase(args: argparse.Namespace) -> dict[str, Any]:
+    """Peak memory embedding one big image column: it must track the batch size, not the dataset size."""
     import datasets
 
+    from mieb.data.images import ImageColumn
+    from mieb.models.registry import get_model
+    from mieb.runner.embedder import Embedder
+
+    n, folder = args.memory_images, _memory_folder(args)
     ds = datasets.load_dataset(str(folder), split="test", cache_dir=str(folder / ".hf"))
-    emb = Embedder(get_model(args.model, device="cpu"), batch_size=args.batch_size, store=None)
+    emb = Embedder(get_model(resolve_model(args), device="cpu"), batch_size=args.batch_size, store=None)
     emb.start_task("memory")
-    before = AnonMemorySampler._anon_kib(os.getpid()) / 1024
+    before = AnonMemorySampler.anon_kib(os.getpid()) / 1024
     t0 = time.perf_counter()
     with AnonMemorySampler() as sampler:
         out = emb.images(ImageColumn(ds, "image"))
@@ -476,7 +538,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--images", type=int, default=10_000, help="images per pool (each task reads >= this many)")
     p.add_argument("--memory-images", type=int, default=100_000)
-    p.add_argument("--model", default="mieb/tiny-clip-shapes")
+    p.add_argument("--model", default=TINY_B32,
+                   help=f"a model name or checkpoint folder; {TINY_B32!r}: a random 0.28M-parameter CLIP at 224 px")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "mieb-speed"))
     p.add_argument("--out", default=str(HERE / "results" / "cpu-2core.md"))
@@ -484,7 +547,7 @@ def main() -> None:
     args = p.parse_args()
     if args.phase:
         fn = {"naive": run_phase, "cold": run_phase, "warm": run_phase, "decode": decode_phase,
-              "memory": memory_phase}[args.phase]
+              "memory": memory_phase, "memory-data": memory_data_phase}[args.phase]
         print(json.dumps(fn(args)))
         return
 
@@ -498,8 +561,11 @@ def main() -> None:
     cold = _subprocess(args, "cold")
     warm = _subprocess(args, "warm")
     decode = _subprocess(args, "decode")
-    small = _subprocess(args, "memory", memory_images=args.memory_images // 10)
-    big = _subprocess(args, "memory", memory_images=args.memory_images)
+    memory = []
+    for n in (args.memory_images // 10, args.memory_images):
+        _subprocess(args, "memory-data", memory_images=n)
+        memory.append(_subprocess(args, "memory", memory_images=n))
+    small, big = memory
 
     from mieb.runner.embedder import available_cpus
 
@@ -557,8 +623,9 @@ def main() -> None:
         *[f"| {m['images']:,} | {m['seconds']:.1f} | {m['anon_before_mib']:.0f} | {m['peak_anon_mib']:.0f} | "
           f"{m['embeddings_mib']:.1f} |" for m in (small, big)],
         "",
-        "Anonymous memory (RssAnon) of the process and its decode workers, sampled every 20 ms: heap, decoded "
-        "images, tensors; not the memory-mapped Arrow file. Decoded images live only in the batches in flight "
+        "Anonymous memory (Pss_Anon, so pages shared copy-on-write with forked workers count once) of the "
+        "process and its decode workers, sampled every 50 ms: heap, decoded images, tensors; not the memory-mapped "
+        "Arrow file. Decoded images live only in the batches in flight "
         "(batch size x prefetch factor x workers); what grows with the task is the (N, d) float32 embeddings.",
         "",
         "## GPU",

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+
+@contextlib.contextmanager
+def env_var(name: str, value: str) -> Iterator[str]:
+    """Set an environment variable for a block (a session fixture's lifetime), then restore it."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield value
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 def make_tiny_clip(folder: Path, *, image_size: int = 32, max_len: int = 16, seed: int = 0) -> Path:

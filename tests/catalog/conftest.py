@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import env_var
 from schemas import SchemaFolders
 
 
@@ -12,13 +12,8 @@ from schemas import SchemaFolders
 def _private_datasets_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The Arrow caches of the catalog fixtures go to a temporary HF_DATASETS_CACHE, never the user's."""
     root = tmp_path_factory.mktemp("hf-datasets-cache")
-    old = os.environ.get("HF_DATASETS_CACHE")
-    os.environ["HF_DATASETS_CACHE"] = str(root)
-    yield root
-    if old is None:
-        os.environ.pop("HF_DATASETS_CACHE", None)
-    else:
-        os.environ["HF_DATASETS_CACHE"] = old
+    with env_var("HF_DATASETS_CACHE", str(root)):
+        yield root
 
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 from lb_helpers import ARTIFACTS
 
-from mieb.leaderboard.scores import ScoreSet
-from mieb.leaderboard.site import build_site
-
 pytestmark = pytest.mark.browser
 
-DATA = Path(__file__).parent / "data"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
@@ -37,14 +33,6 @@ def _require_browser():
             pytest.fail(f"{missing} is not installed but MIEB_REQUIRE_BROWSER=1")
         pytest.skip(f"{missing} is not installed")
     return sync_playwright
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, published) -> Path:
-    scores = ScoreSet.combine([published, ScoreSet.from_folder(DATA / "reference_v1")])
-    out = tmp_path_factory.mktemp("site")
-    build_site(scores, ["MIEB(lite)", "MIEB(Img)"], out)
-    return out
 
 
 @pytest.fixture(scope="module")

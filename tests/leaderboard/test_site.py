@@ -6,21 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
-from mieb.leaderboard.scores import ScoreSet
-from mieb.leaderboard.site import build_site
-
-DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, published) -> Path:
-    scores = ScoreSet.combine([published, ScoreSet.from_folder(DATA / "reference_v1")])
-    out = tmp_path_factory.mktemp("site")
-    build_site(scores, ["MIEB(lite)", "MIEB(Img)"], out)
-    return out
-
 
 def _data(site: Path) -> dict:
     text = (site / "data.js").read_text(encoding="utf-8")

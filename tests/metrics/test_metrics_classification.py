@@ -159,3 +159,30 @@ def test_multilabel_knn_experiment_uses_binary_predictions_for_lrap():
 
     pred = KNeighborsClassifier(n_neighbors=5).fit(x_train, y_train).predict(x_test)
     assert got == multilabel_scores(y_test, pred, pred)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lrap_equals_sklearn_bit_for_bit(seed: int) -> None:
+    """Ties (hard 0/1 predictions, as VOC2007 feeds it), rows with no or all labels, row blocks."""
+    from sklearn.metrics import label_ranking_average_precision_score
+
+    from mieb.metrics.classification import label_ranking_average_precision
+
+    rng = np.random.default_rng(seed)
+    n, m = 300, [2, 5, 20, 3, 11, 7][seed]
+    truth = (rng.random((n, m)) < 0.3).astype(int)
+    truth[0], truth[1] = 0, 1  # no relevant label; every label relevant
+    for score in (rng.integers(0, 2, (n, m)), rng.integers(0, 4, (n, m)).astype(float), rng.normal(size=(n, m))):
+        expected = label_ranking_average_precision_score(truth, score)
+        assert label_ranking_average_precision(truth, score) == expected
+        assert label_ranking_average_precision(truth, score, block_elements=m * m * 7) == expected
+
+
+def test_lrap_by_hand() -> None:
+    from mieb.metrics.classification import label_ranking_average_precision
+
+    # sample 0: relevant {0, 2}, scores 0.9 > 0.5 > 0.2 -> (1/1 + 2/3) / 2; sample 1: tie of a relevant
+    # and an irrelevant label at the top -> 1/2
+    truth = np.array([[1, 0, 1], [1, 0, 0]])
+    score = np.array([[0.9, 0.5, 0.2], [0.7, 0.7, 0.1]])
+    assert label_ranking_average_precision(truth, score) == pytest.approx(((1 + 2 / 3) / 2 + 1 / 2) / 2)

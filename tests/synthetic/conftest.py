@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import env_var
 
 
 @pytest.fixture(scope="session")
-def offline_cache(tmp_path_factory) -> Path:
+def offline_cache(tmp_path_factory) -> Iterator[Path]:
     """A private MIEB_CACHE for the whole session (the user's cache is never touched)."""
     root = tmp_path_factory.mktemp("mieb_cache")
-    old = os.environ.get("MIEB_CACHE")
-    os.environ["MIEB_CACHE"] = str(root)
-    yield root
-    if old is None:
-        os.environ.pop("MIEB_CACHE", None)
-    else:
-        os.environ["MIEB_CACHE"] = old
+    with env_var("MIEB_CACHE", str(root)):
+        yield root
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     f1_score,
-    label_ranking_average_precision_score,
     precision_score,
     recall_score,
 )
@@ -138,6 +137,36 @@ def multilabel_undersample_indices(
     return selections
 
 
+def label_ranking_average_precision(y_true: np.ndarray, y_score: np.ndarray, block_elements: int = 1 << 24) -> float:
+    """sklearn's `label_ranking_average_precision_score` (no sample weights), vectorised.
+
+    sklearn ranks each sample's scores with a per-row `rankdata` call, which dominated the VOC2007 task
+    (11 s of 14 on 10k samples). Same definition: for each relevant label j of sample i,
+    |{relevant k: s_ik >= s_ij}| / |{k: s_ik >= s_ij}|, averaged over j, then over samples; a sample
+    with no relevant label or with all labels relevant scores 1. Ties count as in sklearn ("max" rank).
+    """
+    truth = np.asarray(y_true) != 0
+    score = np.asarray(y_score, dtype=np.float64)
+    if truth.shape != score.shape or truth.ndim != 2:
+        raise ValueError(f"y_true and y_score must be 2-D arrays of one shape, got {truth.shape} and {score.shape}")
+    n, m = truth.shape
+    if n == 0:
+        raise ValueError("no samples")
+    total = 0.0
+    rows = max(1, block_elements // max(1, m * m))
+    for start in range(0, n, rows):
+        t, s = truth[start : start + rows], score[start : start + rows]
+        at_least = s[:, None, :] >= s[:, :, None]  # [i, j, k]: s_ik >= s_ij
+        ratio = (at_least & t[:, None, :]).sum(axis=2) / at_least.sum(axis=2)
+        # The reductions follow sklearn's order (a mean per sample, then a running sum) so that the
+        # result is bit-identical, not just close.
+        for i in range(len(t)):
+            relevant = t[i]
+            n_rel = int(relevant.sum())
+            total += 1.0 if n_rel in (0, m) else float(ratio[i, relevant].mean())
+    return total / n
+
+
 def multilabel_scores(
     y_true_bin: np.ndarray,
     y_pred_bin: np.ndarray,
@@ -159,7 +188,7 @@ def multilabel_scores(
     per_sample = np.where(union == 0, 1.0, overlap / np.maximum(union, 1))
     return {
         "accuracy": float(accuracy_score(y_true, y_pred)),
-        "lrap": float(label_ranking_average_precision_score(y_true, scores_for_lrap)),
+        "lrap": label_ranking_average_precision(y_true, scores_for_lrap),
         "f1": float(f1_score(y_true, y_pred, average="macro")),
         "hamming": float(per_sample.mean()),
     }

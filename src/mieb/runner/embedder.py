@@ -82,6 +82,29 @@ def _worker_init(_: int) -> None:
     torch.set_num_threads(1)
 
 
+def _malloc_trim() -> Callable[[], Any] | None:
+    """glibc's malloc_trim, where there is one (Linux with glibc), else None."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+TRIM_EVERY = 8  # batches
+
+
+def release_free_heap() -> None:
+    """Hand freed heap memory back to the OS. With batches arriving from decode workers, glibc's heap
+    otherwise keeps the freed float batches and the process grows with the dataset (measured: +50 MiB
+    per 1000 images at 64 px); trimming every few batches keeps it flat for about 1 % of encode time."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 @dataclass
 class EmbedStats:
     """Counts and seconds of one task. `seconds` is the wall time spent in the Embedder; `prepare_cpu`
@@ -287,6 +310,7 @@ class Embedder:
             mean = torch.tensor(pp.mean, device=self.encoder.device).view(1, 3, 1, 1)
             std = torch.tensor(pp.std, device=self.encoder.device).view(1, 3, 1, 1)
         batches = iter(loader)
+        n_batches = 0
         while True:
             t0 = time.perf_counter()
             try:
@@ -313,6 +337,9 @@ class Embedder:
                     emb = self.encoder.encode_fused(batch, [texts[todo[i]] for i in idx], ctx)
             emb = self._rows(self._check(emb, len(idx)))
             self.stats.model += time.perf_counter() - t0
+            n_batches += 1
+            if use_workers and n_batches % TRIM_EVERY == 0:
+                release_free_heap()
             if tick:
                 tick(len(idx))
             yield [todo[i] for i in idx], emb
