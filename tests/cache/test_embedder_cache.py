@@ -81,3 +81,19 @@ def test_cache_survives_a_killed_run(tiny_clip_dir: Path, tmp_path: Path) -> Non
     assert counts["images_encoded"] == 0 and counts["texts_encoded"] == 0
     assert counts["images_cached"] == counts["images_unique"] > 0
     assert after["scores"] == before["scores"]
+
+
+def test_an_output_that_views_the_reused_input_buffer_is_copied() -> None:
+    """Batches are normalised into one reused buffer; an encoder returning a view of its input must
+    not see its earlier embeddings overwritten by the next batch."""
+
+    class ViewOracle(ColourOracle):
+        def encode_images(self, images, ctx):
+            return images[:, :, 0, 0]  # a view into the pixel buffer
+
+    column = _column(7, 1)
+    out = Embedder(ViewOracle(), batch_size=3, num_workers=0).images(column)
+    one_by_one = np.stack([Embedder(ViewOracle(), batch_size=1, num_workers=0).images(column.subset([i]))[0]
+                           for i in range(len(column))])
+    assert np.array_equal(out, one_by_one)
+    assert len({tuple(r) for r in out}) == 7

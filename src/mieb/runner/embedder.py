@@ -16,6 +16,7 @@ of a (B, d) array; items are stored as (tokens, d) arrays and returned as one pa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -80,6 +81,27 @@ def _collate(items: list[tuple[int, Any, str | None, float]]) -> tuple[list[int]
 
 def _worker_init(_: int) -> None:
     torch.set_num_threads(1)
+
+
+@contextlib.contextmanager
+def _threads_beside_workers(workers: int, device: torch.device) -> Iterator[None]:
+    """While decode workers run on a CPU-only device, the model gets the CPUs they leave (at least one):
+    with both at full width on a small machine, torch's spinning threads and the workers slow each
+    other (measured: 19 % slower on 2 cores)."""
+    if not workers or device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, min(before, available_cpus() - workers)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _is_view_of(out: Any, buffer: torch.Tensor | None) -> bool:
+    return (isinstance(out, torch.Tensor) and buffer is not None
+            and out.untyped_storage().data_ptr() == buffer.untyped_storage().data_ptr())
 
 
 def _malloc_trim() -> Callable[[], Any] | None:
@@ -310,39 +332,48 @@ class Embedder:
             mean = torch.tensor(pp.mean, device=self.encoder.device).view(1, 3, 1, 1)
             std = torch.tensor(pp.std, device=self.encoder.device).view(1, 3, 1, 1)
         batches = iter(loader)
+        buffer: torch.Tensor | None = None
         n_batches = 0
-        while True:
-            t0 = time.perf_counter()
-            try:
-                idx, batch, errors, prep_seconds = next(batches)
-            except StopIteration:
-                break
-            self.stats.data_wait += time.perf_counter() - t0
-            self.stats.prepare_cpu += prep_seconds
-            if errors:
-                pos, err = errors[0]
-                raise TaskDataError(self.task_name or "?", f"unreadable image ({err})", split=self.split,
-                                    column=subset.items[pos][1], row=subset.row_id(pos))
-            t0 = time.perf_counter()
-            if isinstance(batch, torch.Tensor):
-                batch = batch.to(self.encoder.device, non_blocking=on_cuda).float().div_(255.0)
-                batch = (batch - mean) / std
-            elif pp.input == "tensor":  # sizes differ (no crop): normalise one by one
-                batch = [((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0]
-                         for b in batch]
-            with self.encoder.autocast():
-                if texts is None:
-                    emb = self.encoder.encode_images(batch, ctx)
-                else:
-                    emb = self.encoder.encode_fused(batch, [texts[todo[i]] for i in idx], ctx)
-            emb = self._rows(self._check(emb, len(idx)))
-            self.stats.model += time.perf_counter() - t0
-            n_batches += 1
-            if use_workers and n_batches % TRIM_EVERY == 0:
-                release_free_heap()
-            if tick:
-                tick(len(idx))
-            yield [todo[i] for i in idx], emb
+        with _threads_beside_workers(use_workers, self.encoder.device):
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    idx, batch, errors, prep_seconds = next(batches)
+                except StopIteration:
+                    break
+                self.stats.data_wait += time.perf_counter() - t0
+                self.stats.prepare_cpu += prep_seconds
+                if errors:
+                    pos, err = errors[0]
+                    raise TaskDataError(self.task_name or "?", f"unreadable image ({err})", split=self.split,
+                                        column=subset.items[pos][1], row=subset.row_id(pos))
+                t0 = time.perf_counter()
+                if isinstance(batch, torch.Tensor):
+                    # In place, in one reused buffer: the same operations as (x / 255 - mean) / std, bit for
+                    # bit, without allocating (and page-faulting) a fresh float batch each step (10x faster
+                    # at 224 px on a CPU).
+                    if buffer is None or buffer.shape != batch.shape:
+                        buffer = torch.empty(batch.shape, dtype=torch.float32, device=self.encoder.device)
+                    batch = buffer.copy_(batch.to(self.encoder.device, non_blocking=on_cuda))
+                    batch = batch.div_(255.0).sub_(mean).div_(std)
+                elif pp.input == "tensor":  # sizes differ (no crop): normalise one by one
+                    batch = [((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0]
+                             for b in batch]
+                with self.encoder.autocast():
+                    if texts is None:
+                        emb = self.encoder.encode_images(batch, ctx)
+                    else:
+                        emb = self.encoder.encode_fused(batch, [texts[todo[i]] for i in idx], ctx)
+                if _is_view_of(emb, buffer):  # an output sharing the reused buffer would change next step
+                    emb = emb.clone()
+                emb = self._rows(self._check(emb, len(idx)))
+                self.stats.model += time.perf_counter() - t0
+                n_batches += 1
+                if use_workers and n_batches % TRIM_EVERY == 0:
+                    release_free_heap()
+                if tick:
+                    tick(len(idx))
+                yield [todo[i] for i in idx], emb
 
     def _encode_texts(self, texts: list[str], todo: list[int], ctx: EncodeContext) -> Iterator[tuple[list[int], Any]]:
         if self.meta.text is None and "text" not in self.meta.modalities:
