@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 TASKS = ["ShapesZeroShot", "ShapesT2IRetrieval", "ShapesClustering", "ShapesMultipleChoice", "RenderedShapesSTS"]
 
 
@@ -45,3 +47,23 @@ def test_kill_and_rerun_completes(tiny_clip_dir: Path, tmp_path: Path) -> None:
     for p in results.values():
         assert json.loads(p.read_text())["mieb"]["complete"] is True
     assert "reused" in rerun.stdout
+
+
+def test_rerun_of_a_finished_selection_does_not_load_the_model(tiny_clip_dir: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    import mieb.models.registry as registry
+    from mieb.runner.run import MIEB
+
+    out = tmp_path / "results"
+    first = MIEB(TASKS[:2]).run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False)
+    assert first.ok and not first.skipped
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the model was loaded although nothing was left to compute")
+
+    monkeypatch.setattr(registry, "get_model", no_loading)
+    again = MIEB(TASKS[:2]).run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False)
+    assert again.ok and again.skipped == TASKS[:2]
+    assert [r.get_score() for r in again.results] == [r.get_score() for r in first.results]
+    with pytest.raises(AssertionError, match="nothing was left"):  # one more task: now it must load
+        MIEB(TASKS[:3]).run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False, raise_errors=True)

@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from mieb.cli import EXIT_FAILED, EXIT_OK
     from mieb.cli.tables import print_run_summary
-    from mieb.models.registry import get_model, get_model_meta
+    from mieb.models.registry import get_model_meta
     from mieb.runner.run import MIEB
 
     tasks = select_tasks(args, default_all=False)
@@ -43,12 +43,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("no task matches the selection", file=sys.stderr)
         return EXIT_FAILED
     meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
-    model = get_model(meta, device=args.device, precision=args.precision, trust_remote_code=args.trust_remote_code)
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:
         encode_kwargs["num_workers"] = args.num_workers
-    report = MIEB(tasks).run(
-        model,
+    report = MIEB(tasks).run(  # loads the model only if a task has something left to compute
+        meta,
+        device=args.device,
+        precision=args.precision,
+        trust_remote_code=args.trust_remote_code,
         output_folder=args.output_folder,
         overwrite_strategy=args.overwrite_strategy,
         encode_kwargs=encode_kwargs,

@@ -14,6 +14,7 @@ from typing import Any
 
 from mieb.errors import MiebError, ModalityError
 from mieb.models.encoder import Encoder
+from mieb.models.meta import ModelMeta
 from mieb.results.io import (
     OVERWRITE_STRATEGIES,
     OverwriteStrategy,
@@ -85,7 +86,7 @@ class MIEB:
 
     def run(
         self,
-        model: Encoder | str,
+        model: Encoder | ModelMeta | str,
         *,
         output_folder: str | Path | None = "results",
         overwrite_strategy: OverwriteStrategy = "only-missing",
@@ -95,8 +96,12 @@ class MIEB:
         raise_errors: bool = False,
         progress: bool | None = None,
         cache: bool | str | Path = True,
+        trust_remote_code: bool = False,
     ) -> RunReport:
-        """Evaluate `model` (an Encoder or a model name) on every task.
+        """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task.
+
+        A model given by name or card is loaded only if some task has something left to compute: a
+        re-run of a finished selection reads its results and returns in about a second.
 
         `overwrite_strategy`: "only-missing" (default) skips finished tasks and completes partial ones;
         "always" recomputes; "never" keeps any existing file untouched; "only-cache" computes nothing
@@ -109,7 +114,16 @@ class MIEB:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
         from mieb.runner.progress import progress_factory
 
-        encoder = model if isinstance(model, Encoder) else _load_model(model, device, precision)
+        if not isinstance(model, Encoder):
+            from mieb.models.registry import check_loadable, get_model, get_model_meta
+
+            card = model if isinstance(model, ModelMeta) else get_model_meta(model)
+            check_loadable(card, trust_remote_code)
+            finished = self._finished(card, output_folder, overwrite_strategy)
+            if finished is not None:
+                return finished
+            model = get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+        encoder = model
         meta = encoder.meta
         kwargs = dict(encode_kwargs or {})
         batch_size = int(kwargs.pop("batch_size", 32))
@@ -157,6 +171,21 @@ class MIEB:
             elif out_dir is not None:
                 error_path(out_dir, meta.folder_name, meta.revision_folder, task.name).unlink(missing_ok=True)
             report.results.append(result)
+        return report
+
+
+    def _finished(self, meta: ModelMeta, output_folder: str | Path | None, strategy: str) -> RunReport | None:
+        """The report of a run with nothing left to compute (every task's result on disk), else None."""
+        if output_folder is None or strategy == "always":
+            return None
+        report = RunReport()
+        for task in self.tasks:
+            path = result_path(Path(output_folder), meta.folder_name, meta.revision_folder, task.name)
+            existing = _read_existing(path)
+            if existing is None or _pending(task, existing, strategy):
+                return None
+            report.results.append(existing)
+            report.skipped.append(task.name)
         return report
 
 
@@ -255,12 +284,6 @@ def check_modalities(task: Task, encoder: Encoder) -> None:
         raise ModalityError(
             f"model {encoder.name} has modalities {sorted(have)} but task {md.name} needs {sorted(query_side)}"
         )
-
-
-def _load_model(name: str, device: str | None, precision: str | None) -> Encoder:
-    from mieb.models.registry import get_model
-
-    return get_model(name, device=device, precision=precision)
 
 
 def _read_existing(path: Path | None) -> TaskResult | None:
