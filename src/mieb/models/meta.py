@@ -45,17 +45,6 @@ class ImagePreprocessing(BaseModel):
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
 
-    @property
-    def output_size(self) -> tuple[int, int] | None:
-        """(H, W) of every tensor this produces, or None when sizes vary."""
-        if self.input != "tensor":
-            return None
-        if self.crop_size is not None:
-            return (self.crop_size, self.crop_size)
-        if self.resize == "square":
-            return (self.size, self.size)
-        return None
-
 
 class TextPreprocessing(BaseModel):
     """How a wrapper tokenises text. `max_length=None`: the tokenizer's own `model_max_length`, for

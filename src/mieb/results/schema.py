@@ -44,9 +44,6 @@ class TaskResult(BaseModel):
     def has(self, split: str, subset: str) -> bool:
         return self.entry(split, subset) is not None
 
-    def covers(self, splits: list[str], subsets: list[str]) -> bool:
-        return all(self.has(sp, su) for sp in splits for su in subsets)
-
     @property
     def complete(self) -> bool:
         return bool(self.mieb.get("complete", True)) if self.mieb else True

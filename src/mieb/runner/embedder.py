@@ -442,7 +442,3 @@ class Embedder:
             raise ModelOutputError(self.meta.name, self.task_name, "multi-vector embeddings contain NaN or inf")
         return emb
 
-
-def iter_field_names() -> list[str]:
-    """The stats fields, for tables that report where time went."""
-    return [f.name for f in fields(EmbedStats)]

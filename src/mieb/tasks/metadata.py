@@ -140,10 +140,6 @@ class TaskMetadata(BaseModel):
     def hf_subsets(self) -> list[str]:
         return list(self.eval_langs) if isinstance(self.eval_langs, dict) else [self.DEFAULT_SUBSET]
 
-    @property
-    def is_multilingual(self) -> bool:
-        return isinstance(self.eval_langs, dict)
-
     def subset_languages(self, subset: str) -> list[str]:
         if isinstance(self.eval_langs, dict):
             return list(self.eval_langs[subset])

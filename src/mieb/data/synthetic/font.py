@@ -141,20 +141,3 @@ def draw_text(
     sub = mask[y0 - y : y1 - y, x0 - x : x1 - x]
     region = canvas[y0:y1, x0:x1]
     region[sub] = np.asarray(color, dtype=np.uint8)
-
-
-def draw_paragraph(
-    canvas: np.ndarray,
-    text: str,
-    x: int,
-    y: int,
-    color: tuple[int, int, int] | np.ndarray,
-    max_chars: int,
-    scale: int = 1,
-    line_gap: int = 2,
-) -> int:
-    """Word-wrap `text` to `max_chars` per line and draw it; returns the y below the last line."""
-    for line in wrap(text, max_chars):
-        draw_text(canvas, line, x, y, color, scale)
-        y += (GLYPH_H + line_gap) * scale
-    return y
