@@ -9,6 +9,7 @@ it, each in a fresh subprocess so peak memory is per run:
 - mieb, cold: DataLoader decode workers, uint8 batches normalised on the device, de-duplication and
   the embedding cache, starting from an empty cache;
 - mieb, warm: the same run again (results recomputed, embeddings from the cache);
+- mieb, re-run: `MIEB(tasks).run(model)` over the warm run's results, as a user re-runs a command;
 - decode: mieb's loader alone against raw PIL decode+resize on every core (multiprocessing);
 - memory: peak RSS of a 100k-image task against a 10k-image task.
 
@@ -321,6 +322,16 @@ def _peak_rss_mib() -> float:
     return max(own, kids) / 1024
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its reaped children (the decode workers) so far."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _results_folder(args: argparse.Namespace) -> Path:
+    return Path(args.workdir) / "results"
+
+
 def run_phase(args: argparse.Namespace) -> dict[str, Any]:
     import torch
 
@@ -341,9 +352,11 @@ def run_phase(args: argparse.Namespace) -> dict[str, Any]:
         store = EmbeddingCache(Path(args.workdir) / "cache").store(
             model_fingerprint(encoder.meta, encoder.precision, encoder.device.type))
         embedder = Embedder(encoder, batch_size=args.batch_size, store=store)
-    out = Path(tempfile.mkdtemp(prefix=f"speed-{args.phase}-"))
+    # The warm run's results are kept for the re-run phase, which finds every task finished.
+    out = _results_folder(args) if args.phase == "warm" else Path(tempfile.mkdtemp(prefix=f"speed-{args.phase}-"))
     ctx = _RunContext(encoder, embedder, out, "always", embedder.batch_size)
     per_task, totals = {}, {}
+    cpu0 = _cpu_seconds()
     t_all = time.perf_counter()
     for task in tasks:
         t0 = time.perf_counter()
@@ -358,10 +371,30 @@ def run_phase(args: argparse.Namespace) -> dict[str, Any]:
             if isinstance(v, (int, float)):
                 totals[f"count:{k}"] = totals.get(f"count:{k}", 0) + v
     report = {"phase": args.phase, "seconds": round(time.perf_counter() - t_all, 3), "tasks": per_task,
-              "totals": totals, "peak_rss_mib": round(_peak_rss_mib(), 1)}
+              "totals": totals, "peak_rss_mib": round(_peak_rss_mib(), 1),
+              "cpu_seconds": round(_cpu_seconds() - cpu0, 1)}
     if args.phase == "naive":
         report["naive_stages"] = {k: round(v, 3) for k, v in embedder.timers.items()}
     return report
+
+
+def rerun_phase(args: argparse.Namespace) -> dict[str, Any]:
+    """The same command run again, as a user re-runs it: `MIEB(tasks).run(model)` over the warm run's
+    results folder. Every task is finished, so results are read back and the model is not loaded."""
+    from mieb.runner.run import MIEB
+
+    tasks = workload_tasks(build_workload(Path(args.workdir) / "data", args.images))
+    cpu0 = _cpu_seconds()
+    t0 = time.perf_counter()
+    report = MIEB(tasks=tasks).run(resolve_model(args), output_folder=_results_folder(args), device="cpu",
+                                   cache=Path(args.workdir) / "cache", progress=False,
+                                   encode_kwargs={"batch_size": args.batch_size})
+    seconds = time.perf_counter() - t0
+    if not report.ok or len(report.skipped) != len(tasks):
+        raise SystemExit(f"re-run recomputed something: skipped {report.skipped}, failures {report.failures}")
+    return {"phase": "rerun", "seconds": round(seconds, 3), "cpu_seconds": round(_cpu_seconds() - cpu0, 1),
+            "peak_rss_mib": round(_peak_rss_mib(), 1), "tasks": {r.task_name: {"score": r.get_score()} for r in report},
+            "totals": {"count:images_requested": 0}}
 
 
 def decode_phase(args: argparse.Namespace) -> dict[str, Any]:
@@ -386,6 +419,11 @@ def decode_phase(args: argparse.Namespace) -> dict[str, Any]:
     column = ImageColumn(load_split(meta, "test"), "image")
     pp = get_model_meta(resolve_model(args)).image
     raws = [column.raw(i) for i in range(len(column))]
+    sample = raws[: min(len(raws), 2000)]
+    c0 = time.process_time()
+    for r in sample:
+        _prepare_raw((r, pp))
+    cpu_ms = (time.process_time() - c0) / len(sample) * 1e3
     t0 = time.perf_counter()
     with Pool(available_cpus()) as pool:
         for _ in pool.imap_unordered(_prepare_raw, [(r, pp) for r in raws], chunksize=64):
@@ -400,6 +438,7 @@ def decode_phase(args: argparse.Namespace) -> dict[str, Any]:
     mieb_rate = len(column) / (time.perf_counter() - t0)
     return {"phase": "decode", "raw_pil_all_cores_images_per_s": round(raw_rate, 1),
             "mieb_loader_images_per_s": round(mieb_rate, 1), "ratio": round(mieb_rate / raw_rate, 3),
+            "prepare_cpu_ms_per_image": round(cpu_ms, 3),
             "workers": workers, "cpus": available_cpus()}
 
 
@@ -514,6 +553,10 @@ def _subprocess(args: argparse.Namespace, phase: str, **extra: Any) -> dict[str,
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
 def _fmt_stage_table(naive: dict, cold: dict, warm: dict) -> list[str]:
     ns, ct, wt = naive["naive_stages"], cold["totals"], warm["totals"]
     rows = [
@@ -546,7 +589,7 @@ def main() -> None:
     p.add_argument("--phase", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.phase:
-        fn = {"naive": run_phase, "cold": run_phase, "warm": run_phase, "decode": decode_phase,
+        fn = {"naive": run_phase, "cold": run_phase, "warm": run_phase, "rerun": rerun_phase, "decode": decode_phase,
               "memory": memory_phase, "memory-data": memory_data_phase}[args.phase]
         print(json.dumps(fn(args)))
         return
@@ -554,12 +597,14 @@ def main() -> None:
     import shutil
 
     shutil.rmtree(Path(args.workdir) / "cache", ignore_errors=True)
+    shutil.rmtree(_results_folder(args), ignore_errors=True)
     t0 = time.perf_counter()
     build_workload(Path(args.workdir) / "data", args.images)
     build_s = time.perf_counter() - t0
     naive = _subprocess(args, "naive")
     cold = _subprocess(args, "cold")
     warm = _subprocess(args, "warm")
+    rerun = _subprocess(args, "rerun")
     decode = _subprocess(args, "decode")
     memory = []
     for n in (args.memory_images // 10, args.memory_images):
@@ -584,16 +629,48 @@ def main() -> None:
         "",
         "## End to end",
         "",
-        "| path | seconds | image inputs/s | speed-up vs naive | peak RSS (MiB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| path | seconds | CPU (core-s) | CPU use | image inputs/s | vs naive | vs cold | peak RSS (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, r in (("naive (reference data path)", naive), ("mieb, cold cache", cold), ("mieb, warm cache", warm)):
-        lines.append(f"| {name} | {r['seconds']:.1f} | {image_encodes(r) / r['seconds']:.0f} | "
-                     f"{naive['seconds'] / r['seconds']:.1f}x | {r['peak_rss_mib']:.0f} |")
+    paths = (("naive (reference data path)", naive), ("mieb, cold cache", cold),
+             ("mieb, warm cache (results recomputed, embeddings from the cache)", warm),
+             ("mieb, re-run of the same command (results kept)", rerun))
+    for name, r in paths:
+        rate = f"{image_encodes(r) / r['seconds']:.0f}" if image_encodes(r) else "–"
+        lines.append(f"| {name} | {r['seconds']:.{1 if r['seconds'] >= 10 else 2}f} | {r['cpu_seconds']:.0f} | "
+                     f"{r['cpu_seconds'] / r['seconds'] * 100:.0f} % | {rate} | {naive['seconds'] / r['seconds']:.1f}x | "
+                     f"{cold['seconds'] / r['seconds']:.1f}x | {r['peak_rss_mib']:.0f} |")
+    unique = int(cold["totals"].get("count:images_encoded", 0))
+    decode_core_s = unique * decode["prepare_cpu_ms_per_image"] / 1e3
+    floor = decode_core_s / decode["cpus"] + cold["totals"]["score"]
     lines += [
         "",
-        f"Warm cache re-run vs cold: **{cold['seconds'] / warm['seconds']:.0f}x** faster. Largest |score difference| "
-        f"naive vs mieb: {score_diff:.2g}; cold vs warm: {warm_diff:.2g}.",
+        f"Largest |score difference| naive vs mieb: {score_diff:.2g}; cold vs warm: {warm_diff:.2g}. "
+        f"CPU counts this process and its decode workers (user + system).",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met? |",
+        "| --- | --- | --- |",
+        f"| cold cache >= 5x naive | {naive['seconds'] / cold['seconds']:.1f}x | "
+        f"{_yes(naive['seconds'] / cold['seconds'] >= 5)} |",
+        f"| warm cache >= 50x cold | results recomputed: {cold['seconds'] / warm['seconds']:.1f}x; same command "
+        f"re-run: {cold['seconds'] / rerun['seconds']:.0f}x | {_yes(cold['seconds'] / warm['seconds'] >= 50)}; "
+        f"{_yes(cold['seconds'] / rerun['seconds'] >= 50)} |",
+        f"| decode + resize >= 80 % of raw PIL on all cores | {decode['ratio']:.2f} | {_yes(decode['ratio'] >= 0.8)} |",
+        f"| memory bounded by batch, not dataset | peak {small['peak_anon_mib']:.0f} MiB at {small['images']:,} images, "
+        f"{big['peak_anon_mib']:.0f} MiB at {big['images']:,} | "
+        f"{_yes(big['peak_anon_mib'] - big['embeddings_mib'] < 1.5 * small['peak_anon_mib'])} |",
+        f"| same scores | max |diff| naive vs mieb {score_diff:.2g}, cold vs warm {warm_diff:.2g} | "
+        f"{_yes(score_diff == 0 and warm_diff == 0)} |",
+        "",
+        f"The cold run's floor on this machine: it must decode and resize {unique:,} distinct images, at "
+        f"{decode['prepare_cpu_ms_per_image']:.2f} ms of CPU each (one process, measured in the decode phase): "
+        f"{decode_core_s:.0f} core-seconds, {decode_core_s / decode['cpus']:.0f} s on {decode['cpus']} cores, plus "
+        f"{cold['totals']['score']:.0f} s of scoring (the same code as naive's): at least {floor:.0f} s before any "
+        f"model forward, so at most {naive['seconds'] / floor:.1f}x the naive path; 5x needs "
+        f"{naive['seconds'] / 5:.0f} s. The recomputing warm run cannot beat its scoring stage "
+        f"({warm['totals']['score']:.1f} s): at most {cold['seconds'] / warm['totals']['score']:.0f}x cold.",
         "",
         "## Seconds per stage (summed over tasks)",
         "",
@@ -638,7 +715,8 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
     Path(args.out).with_suffix(".json").write_text(json.dumps(
-        {"naive": naive, "cold": cold, "warm": warm, "decode": decode, "memory": [small, big]}, indent=1))
+        {"naive": naive, "cold": cold, "warm": warm, "rerun": rerun, "decode": decode, "memory": [small, big]},
+        indent=1))
     print(text)
 
 

@@ -70,3 +70,36 @@ def test_unreadable_bytes_raise() -> None:
 
     with pytest.raises(UnidentifiedImageError):
         decode({"bytes": b"not an image", "path": None})
+
+
+def test_embedder_normalises_bit_for_bit_like_the_textbook_expression() -> None:
+    """The Embedder normalises uint8 batches in place in a reused buffer; the model must see exactly
+    ((x / 255) - mean) / std in float32, for every batch (a reused buffer must not leak between them)."""
+    from datasets import Dataset, Features
+    from datasets import Image as HFImage
+    from fake_models import ColourOracle
+
+    from mieb.data.images import ImageColumn
+    from mieb.runner.embedder import Embedder
+
+    seen: list[torch.Tensor] = []
+
+    class Recorder(ColourOracle):
+        def encode_images(self, images, ctx):
+            seen.append(images.clone())
+            return super().encode_images(images, ctx)
+
+    from fake_models import colour_meta
+
+    pp = ImagePreprocessing(size=16, crop_size=16, mean=CLIP_MEAN, std=CLIP_STD)
+    model = Recorder(colour_meta().model_copy(update={"image": pp}))
+    rs = np.random.RandomState(3)
+    raws = [{"bytes": _encode(Image.fromarray(rs.randint(0, 256, size=(40, 37, 3)).astype(np.uint8))), "path": None}
+            for _ in range(7)]
+    column = ImageColumn(Dataset.from_dict({"image": raws}, features=Features({"image": HFImage()})), "image")
+    Embedder(model, batch_size=3, num_workers=0).images(column)
+    got = torch.cat(seen)
+    x = torch.from_numpy(np.stack([prepare(r, pp) for r in raws]))
+    mean, std = torch.tensor(pp.mean).view(1, 3, 1, 1), torch.tensor(pp.std).view(1, 3, 1, 1)
+    expected = ((x.float() / 255.0) - mean) / std
+    assert got.dtype == torch.float32 and torch.equal(got, expected)
