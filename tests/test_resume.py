@@ -61,6 +61,16 @@ def test_rerun_of_a_finished_selection_does_not_load_the_model(tiny_clip_dir: Pa
     def no_loading(*args, **kwargs):
         raise AssertionError("the model was loaded although nothing was left to compute")
 
+    # In a fresh process, reading the finished results back imports neither torch nor transformers.
+    probe = ("import sys, json; from mieb.runner.run import MIEB; "
+             f"r = MIEB({TASKS[:2]!r}).run({str(tiny_clip_dir)!r}, output_folder={str(out)!r}, cache=False, "
+             "progress=False); "
+             "print(json.dumps([r.skipped, sorted(m for m in ('torch', 'transformers') if m in sys.modules)]))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    fresh = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert json.loads(fresh.stdout.strip().splitlines()[-1]) == [TASKS[:2], []]
+
     monkeypatch.setattr(registry, "get_model", no_loading)
     again = MIEB(TASKS[:2]).run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False)
     assert again.ok and again.skipped == TASKS[:2]

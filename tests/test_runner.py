@@ -64,6 +64,11 @@ def test_rerun_skips_finished_tasks(tmp_path: Path) -> None:
     assert len(report.results) == 2
 
 
+def test_a_model_of_the_wrong_type_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="not int"):
+        MIEB([colour_zeroshot(tmp_path)]).run(42, output_folder=tmp_path / "out", **RUN)
+
+
 def test_incomplete_task_is_completed(tmp_path: Path) -> None:
     task = colour_t2i(tmp_path, languages=("eng", "deu"))
     MIEB([task]).run(ColourOracle(), output_folder=tmp_path / "out", **RUN)

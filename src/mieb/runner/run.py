@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import time
 import traceback
@@ -10,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MiebError, ModalityError
-from mieb.models.encoder import Encoder
 from mieb.models.meta import ModelMeta
 from mieb.results.io import (
     OVERWRITE_STRATEGIES,
@@ -23,8 +23,11 @@ from mieb.results.io import (
     write_json_atomic,
 )
 from mieb.results.schema import TaskResult
-from mieb.runner.embedder import Embedder
 from mieb.tasks.task import Task
+
+if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
+    from mieb.models.encoder import Encoder
+    from mieb.runner.embedder import Embedder
 
 logger = logging.getLogger("mieb")
 
@@ -114,15 +117,21 @@ class MIEB:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
         from mieb.runner.progress import progress_factory
 
-        if not isinstance(model, Encoder):
+        if isinstance(model, (str, os.PathLike, ModelMeta)):
             from mieb.models.registry import check_loadable, get_model, get_model_meta
 
-            card = model if isinstance(model, ModelMeta) else get_model_meta(model)
+            card = model if isinstance(model, ModelMeta) else get_model_meta(os.fspath(model))
             check_loadable(card, trust_remote_code)
             finished = self._finished(card, output_folder, overwrite_strategy)
             if finished is not None:
                 return finished
             model = get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+        from mieb.models.encoder import Encoder
+        from mieb.runner.embedder import Embedder
+
+        if not isinstance(model, Encoder):
+            raise TypeError(f"model must be an Encoder, a model card, a model name or a checkpoint folder, "
+                            f"not {type(model).__name__}")
         encoder = model
         meta = encoder.meta
         kwargs = dict(encode_kwargs or {})
