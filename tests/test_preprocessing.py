@@ -77,7 +77,7 @@ def test_embedder_normalises_bit_for_bit_like_the_textbook_expression() -> None:
     ((x / 255) - mean) / std in float32, for every batch (a reused buffer must not leak between them)."""
     from datasets import Dataset, Features
     from datasets import Image as HFImage
-    from fake_models import ColourOracle
+    from fake_models import ColourOracle, colour_meta
 
     from mieb.data.images import ImageColumn
     from mieb.runner.embedder import Embedder
@@ -88,8 +88,6 @@ def test_embedder_normalises_bit_for_bit_like_the_textbook_expression() -> None:
         def encode_images(self, images, ctx):
             seen.append(images.clone())
             return super().encode_images(images, ctx)
-
-    from fake_models import colour_meta
 
     pp = ImagePreprocessing(size=16, crop_size=16, mean=CLIP_MEAN, std=CLIP_STD)
     model = Recorder(colour_meta().model_copy(update={"image": pp}))

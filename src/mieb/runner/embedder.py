@@ -99,6 +99,13 @@ def _threads_beside_workers(workers: int, device: torch.device) -> Iterator[None
         torch.set_num_threads(before)
 
 
+def normalise(batch: torch.Tensor, out: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
+    """(batch / 255 - mean) / std of a uint8 batch, in place in the float32 `out`: bit for bit the textbook
+    expression, without allocating (and page-faulting) a fresh float batch each step (10x faster at 224 px
+    on a CPU); the uint8 -> float conversion rides on the first division."""
+    return torch.div(batch, 255.0, out=out).sub_(mean).div_(std)
+
+
 def _is_view_of(out: Any, buffer: torch.Tensor | None) -> bool:
     return (isinstance(out, torch.Tensor) and buffer is not None
             and out.untyped_storage().data_ptr() == buffer.untyped_storage().data_ptr())
@@ -349,13 +356,9 @@ class Embedder:
                                         column=subset.items[pos][1], row=subset.row_id(pos))
                 t0 = time.perf_counter()
                 if isinstance(batch, torch.Tensor):
-                    # In place, in one reused buffer: the same operations as (x / 255 - mean) / std, bit for
-                    # bit, without allocating (and page-faulting) a fresh float batch each step (10x faster
-                    # at 224 px on a CPU); the uint8 -> float conversion rides on the first division.
-                    if buffer is None or buffer.shape != batch.shape:
+                    if buffer is None or buffer.shape != batch.shape:  # one buffer, reused
                         buffer = torch.empty(batch.shape, dtype=torch.float32, device=self.encoder.device)
-                    batch = torch.div(batch.to(self.encoder.device, non_blocking=on_cuda), 255.0, out=buffer)
-                    batch = batch.sub_(mean).div_(std)
+                    batch = normalise(batch.to(self.encoder.device, non_blocking=on_cuda), buffer, mean, std)
                 elif pp.input == "tensor":  # sizes differ (no crop): normalise one by one
                     batch = [((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0]
                              for b in batch]
