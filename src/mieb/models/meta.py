@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
+# How the decoded image becomes RGB, as the model family's own preprocessing does it (ImagePreprocessing.rgb).
+RGBConversion = Literal["white", "convert_white", "convert", "convert_last", "keep"]
 # "fp32": float32 weights and compute. "fp16" / "bf16": the weights (and floating inputs) in that dtype.
 # "fp16-mixed" / "bf16-mixed": float32 weights under torch.autocast to that dtype (mixed precision).
 Precision = Literal["fp32", "fp16", "bf16", "fp16-mixed", "bf16-mixed"]
@@ -36,6 +38,15 @@ class ImagePreprocessing(BaseModel):
     round((H-c)/2) (Python rounding) as torchvision's CenterCrop does (open_clip, timm pipelines).
     `input="pil"` / `"bytes"` hand decoded RGB PIL images / the raw encoded bytes to the wrapper, for
     models with their own dynamic-resolution processors or remote APIs.
+
+    `rgb`: how the decoded image (`mieb.data.images.open_image`, `datasets`' decode) becomes RGB, as the
+    reference's preprocessing for the family does it. "white": transparency composited onto white, then RGB,
+    before resizing (transformers 5's image processors, `convert_to_rgb`). "convert_white":
+    `Image.convert("RGB")` (alpha dropped), then "white", which still applies where the conversion kept a
+    transparency colour (a wrapper converting before a transformers processor: mteb's SigLIP wrapper,
+    colpali_engine). "convert": `convert("RGB")` only. "convert_last": resize and crop in the decoded mode,
+    then `convert("RGB")` (open_clip's torchvision transform; tensor input only). "keep": the decoded image
+    as it is, for checkpoints whose own code converts (PIL input only).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -48,6 +59,15 @@ class ImagePreprocessing(BaseModel):
     crop_rounding: Literal["floor", "round"] = "floor"
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
+    rgb: RGBConversion = "white"
+
+    @model_validator(mode="after")
+    def _rgb_fits_input(self) -> ImagePreprocessing:
+        if self.rgb == "convert_last" and self.input != "tensor":
+            raise ValueError('rgb="convert_last" converts after mieb resizes: it needs input="tensor"')
+        if self.rgb == "keep" and self.input != "pil":
+            raise ValueError('rgb="keep" hands the decoded image to the wrapper: it needs input="pil"')
+        return self
 
 
 class TextPreprocessing(BaseModel):

@@ -62,7 +62,7 @@ class _PreparedImages(Dataset):
     def __getitem__(self, i: int) -> tuple[int, Any, str | None, float]:
         t0 = time.perf_counter()
         try:
-            return i, prepare(self.column.raw(i), self.pp), None, time.perf_counter() - t0
+            return i, prepare(self.column.raw(i), self.pp, self.column.mode(i)), None, time.perf_counter() - t0
         except Exception as e:  # noqa: BLE001 - reported with its row by the main process
             return i, None, f"{type(e).__name__}: {e}", time.perf_counter() - t0
 

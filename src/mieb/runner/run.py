@@ -320,6 +320,8 @@ def _pending(task: Task, existing: TaskResult | None, strategy: str) -> list[tup
 
 def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int, timings: dict[str, float],
               complete: bool) -> dict[str, Any]:
+    from mieb.data.images import DECODE_VERSION
+
     meta = encoder.meta
     return {
         "complete": complete,
@@ -331,6 +333,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "similarity": meta.similarity,
             "fusion": meta.fusion,
             "image_preprocessing": meta.image.model_dump(mode="json") if meta.image else None,
+            "image_decoding": DECODE_VERSION,
             "text_preprocessing": meta.text.model_dump(mode="json") if meta.text else None,
         },
         "run": {

@@ -4,7 +4,8 @@ Embeddings are the ITC heads: the CLS state of each tower, projected (`vision_pr
 L2-normalised, as the reference's BLIPModel computes them. Facts are the reference's (mteb
 `blip_models.py`); images are resized to 384 x 384 (bicubic, no crop) with CLIP's mean/std, the
 checkpoints' BlipImageProcessor config. The reference's captioning and VQA checkpoints are left out: they
-have no ITC projections, so the reference scores them with randomly initialised heads.
+have no ITC projections, so the reference scores them with randomly initialised heads
+(docs/deviations.md D9).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def _blip(name: str, revision: str, n_parameters: int) -> ModelMeta:
         n_parameters=n_parameters,
         embed_dim=256,
         image=IMAGE,
-        # padding=True, truncation at the tokenizer's own limit (512), as the reference.
+        # padding=True, truncation at the tokenizer's own limit (512), as the reference; BLIP's own retrieval
+        # code truncates at 35 tokens (docs/deviations.md D14).
         text=TextPreprocessing(max_length=None, padding="longest"),
         license="bsd-3-clause",
         release_date="2023-08-01",

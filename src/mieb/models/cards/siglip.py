@@ -37,12 +37,14 @@ SIGLIP2_CITATION = """@misc{tschannen2025siglip2multilingualvisionlanguage,
 
 
 def square_half(size: int, interpolation: str = "bicubic") -> ImagePreprocessing:
+    # rgb="convert_white": the reference's SigLIP wrapper calls img.convert("RGB") before the processor,
+    # whose own convert_to_rgb then runs on the result.
     return ImagePreprocessing(size=size, resize="square", crop_size=None, interpolation=interpolation,  # type: ignore[arg-type]
-                              mean=HALF, std=HALF)
+                              mean=HALF, std=HALF, rgb="convert_white")
 
 
 def _siglip(name: str, revision: str, n_parameters: int, embed_dim: int, max_tokens: int = 64) -> ModelMeta:
-    v2 = name.startswith("google/siglip2")
+    v2 = name.startswith("google/siglip2")  # SigLIP2 text is not lower-cased, as the reference (deviations.md D10)
     size = int(name.rsplit("-", 1)[1]) if name.rsplit("-", 1)[1].isdigit() else int(name.split("-")[-2])
     return ModelMeta(
         name=name,

@@ -38,7 +38,7 @@ class ColPaliEncoder(Encoder):
         models = require("colpali_engine.models", "colpali", f"model {meta.name}")
         source, revision = resolve_weights(meta)
         extra: dict[str, Any] = {} if Path(source).is_dir() else {"adapter_kwargs": {"revision": revision}}
-        # Eager attention: with transformers 5's SDPA path, PaliGemma's bidirectional prefix lets a query's
+        # Eager attention (docs/deviations.md D7): with transformers 5's SDPA path, PaliGemma's bidirectional prefix lets a query's
         # tokens see its batch's padding (outputs change with the batch); eager masks it exactly.
         model = models.ColPali.from_pretrained(source, **dtype_kwarg(self.weights_dtype),
                                                attn_implementation="eager", **extra)
@@ -47,7 +47,7 @@ class ColPaliEncoder(Encoder):
         model.model.tie_weights()
         self.model = model.eval().to(self.device)
         self.processor = models.ColPaliProcessor.from_pretrained(source, revision=revision)
-        # PaliGemma numbers positions without looking at the attention mask, so with left padding (Gemma's
+        # PaliGemma numbers positions without looking at the attention mask (docs/deviations.md D7), so with left padding (Gemma's
         # tokenizer default under transformers 5) a query's embedding would shift with its batch's longest
         # query; right padding keeps every query's tokens where they are whatever the batch.
         self.processor.tokenizer.padding_side = "right"
