@@ -18,9 +18,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mieb.metrics import K_VALUES
+
 Similarity = Literal["cosine", "dot"] | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
-K_VALUES: tuple[int, ...] = (1, 3, 5, 10, 20, 100, 1000)
 # mteb's abstention rates 0.0, 0.1, ..., 0.9, built the same way so the floats are identical.
 _ABSTENTION_RATES = np.linspace(0, 1, 11)[:-1]
 _RANK_LIMIT = 1 << 32  # tie-break ranks are packed into the low 32 bits of a sort key

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mieb.importing import check_object_path
+
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
@@ -91,9 +93,7 @@ class ModelMeta(BaseModel):
     @field_validator("loader")
     @classmethod
     def _loader_path(cls, v: str) -> str:
-        if v.count(":") != 1:
-            raise ValueError(f"loader {v!r} must be 'module:callable'")
-        return v
+        return check_object_path(v)
 
     @property
     def weights_source(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MissingDependencyError, UnknownNameError, UsageError
+from mieb.importing import load_object
 from mieb.models.meta import ModelMeta
 
 if TYPE_CHECKING:
@@ -115,9 +116,7 @@ def get_model(
     check_loadable(meta, trust_remote_code)
     if meta.trust_remote_code:
         kwargs["trust_remote_code"] = True
-    module_name, attr = meta.loader.split(":")
-    loader = getattr(importlib.import_module(module_name), attr)
-    return loader(meta, device=device, precision=precision, **kwargs)
+    return load_object(meta.loader)(meta, device=device, precision=precision, **kwargs)
 
 
 def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
@@ -137,8 +136,7 @@ def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
 def card_for_local_folder(path: Path) -> ModelMeta:
     for marker, builder in LOCAL_FOLDER_MARKERS.items():
         if (path / marker).is_file():
-            module_name, attr = builder.split(":")
-            return getattr(importlib.import_module(module_name), attr)(path)
+            return load_object(builder)(path)
     config_file = path / "config.json"
     if not config_file.is_file():
         raise UnknownNameError("model", str(path), _cards())
@@ -149,8 +147,7 @@ def card_for_local_folder(path: Path) -> ModelMeta:
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
             f"supported: {sorted(LOCAL_FOLDER_CARDS)}"
         )
-    module_name, attr = LOCAL_FOLDER_CARDS[model_type].split(":")
-    return getattr(importlib.import_module(module_name), attr)(path, config)
+    return load_object(LOCAL_FOLDER_CARDS[model_type])(path, config)
 
 
 def folder_revision(path: Path) -> str:

@@ -7,11 +7,11 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 # What a run does with results already on disk (see `mieb.runner.run.MIEB.run`).
 OverwriteStrategy = Literal["always", "never", "only-missing", "only-cache"]
-OVERWRITE_STRATEGIES: tuple[str, ...] = ("always", "never", "only-missing", "only-cache")
+OVERWRITE_STRATEGIES: tuple[str, ...] = get_args(OverwriteStrategy)
 
 
 def model_dir(output_folder: str | Path, model_folder_name: str, revision: str) -> Path:

@@ -31,11 +31,11 @@ if TYPE_CHECKING:  # torch is imported only when something is computed: a finish
 
 logger = logging.getLogger("mieb")
 
-_VERSIONED = ("mieb", "torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
+_VERSIONED = ("torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
 
 
 def library_versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
+    out: dict[str, str | None] = {"python": platform.python_version(), "mieb": mieb_version()}
     for dist in _VERSIONED:
         try:
             out[dist] = importlib_metadata.version(dist)
@@ -45,10 +45,9 @@ def library_versions() -> dict[str, str | None]:
 
 
 def mieb_version() -> str:
-    try:
-        return importlib_metadata.version("mieb")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
+    from mieb import __version__
+
+    return __version__
 
 
 @dataclass

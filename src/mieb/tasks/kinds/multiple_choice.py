@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from mieb.tasks.kinds.base import TaskKind
-from mieb.tasks.kinds.retrieval import K_VALUES, RetrievalData, embed_side, load_retrieval, similarity_fn
+from mieb.metrics import K_VALUES
+from mieb.tasks.kinds.retrieval import RetrievalData, embed_side, load_retrieval, similarity_fn
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:

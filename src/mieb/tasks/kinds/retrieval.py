@@ -17,6 +17,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from mieb.metrics import K_VALUES
 from mieb.tasks.kinds.base import TaskKind
 from mieb.tasks.metadata import KindSettings
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from mieb.tasks.metadata import TaskMetadata
     from mieb.tasks.task import Task
 
-K_VALUES = (1, 3, 5, 10, 20, 100, 1000)
 
 
 class RetrievalSettings(KindSettings):
