@@ -38,7 +38,7 @@ def _as_float_tensor(x: np.ndarray | torch.Tensor, device: str | torch.device) -
     from mieb.models.encoder import MultiVector
 
     if isinstance(x, MultiVector):  # multi-vector (late-interaction) embeddings, scored by a callable
-        return x.to_device(device)  # type: ignore[return-value]
+        return x.to_device(device)
     return torch.as_tensor(x).to(device=device, dtype=torch.float32)
 
 
@@ -160,6 +160,7 @@ def search_top_k(
                     pos = pos.gather(1, order)
                 best_keys, best_idx = keys, pos
             rows = slice(q_start, q_start + len(queries))
+            assert best_keys is not None and best_idx is not None
             out_idx[rows] = best_idx.cpu().numpy()
             out_scores[rows] = _scores_from_keys(best_keys).cpu().numpy()
     return out_idx, out_scores

@@ -10,9 +10,11 @@ This module imports only pydantic: listing or filtering tasks never imports torc
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+
+from mieb.data.source import DatasetRef
 
 TaskType = Literal[
     "Any2AnyRetrieval",
@@ -26,7 +28,7 @@ TaskType = Literal[
     "ZeroShotClassification",
     "Compositionality",
 ]
-TASK_TYPES: tuple[str, ...] = TaskType.__args__  # type: ignore[attr-defined]
+TASK_TYPES: tuple[str, ...] = get_args(TaskType)
 
 TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
 Modality = Literal["image", "text"]
@@ -55,20 +57,6 @@ class KindSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     kind: str
-
-
-class DatasetRef(BaseModel):
-    """Where the data lives: a Hugging Face dataset pinned to a revision.
-
-    `generator` marks a dataset that mieb builds locally (the offline world): it is written once, in the
-    same Hugging Face layout as a hub dataset, and then loaded by the same `datasets.load_dataset` call.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    path: str
-    revision: str
-    generator: str | None = None
-    gated: bool = False
 
 
 class SplitStats(BaseModel):

@@ -37,7 +37,7 @@ SIGLIP2_CITATION = """@misc{tschannen2025siglip2multilingualvisionlanguage,
 
 
 def square_half(size: int, interpolation: str = "bicubic") -> ImagePreprocessing:
-    return ImagePreprocessing(size=size, resize="square", crop_size=None, interpolation=interpolation,  # type: ignore[arg-type]
+    return ImagePreprocessing(size=size, resize="square", crop_size=None, interpolation=interpolation,
                               mean=HALF, std=HALF)
 
 

@@ -5,7 +5,7 @@ All ten share one layout (configs `queries`, `corpus`, `qrels`), loaded by `cust
 
 from __future__ import annotations
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, retrieval_split, task
 from mieb.tasks.kinds.retrieval import RetrievalSettings
 from mieb.tasks.metadata import TaskMetadata

@@ -1,0 +1,35 @@
+"""What loading needs to know about a task's data: the pinned dataset, and the task's name for errors.
+
+`DatasetRef` is the `dataset` field of `TaskMetadata`; loaders accept anything shaped like a
+`DatasetSource` (a `TaskMetadata` is one), so `mieb.data` never imports `mieb.tasks`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DatasetRef(BaseModel):
+    """Where the data lives: a Hugging Face dataset pinned to a revision.
+
+    `generator` marks a dataset that mieb builds locally (the offline world): it is written once, in the
+    same Hugging Face layout as a hub dataset, and then loaded by the same `datasets.load_dataset` call.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    path: str
+    revision: str
+    generator: str | None = None
+    gated: bool = False
+
+
+class DatasetSource(Protocol):
+    """A named user of a dataset (a task's metadata): `name` goes into error messages."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dataset(self) -> DatasetRef: ...
