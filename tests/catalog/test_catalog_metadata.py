@@ -1,6 +1,6 @@
 """The MIEB catalog against the reference's task table: benchmarks, counts per type, and every task's fields.
 
-The counts are written here (docs/protocol.md, "Benchmarks"). The field-by-field comparison reads
+The counts are written here (docs/protocol.md section a). The field-by-field comparison reads
 `reference_tasks.csv` beside this file: the reference's task table (CC0), reduced to the columns compared
 here by `scripts/build_reference_task_table.py`. Only the tasks the four MIEB benchmarks name are
 compared, so a contributor's new task changes no count here.

@@ -1,4 +1,4 @@
-"""Aggregate tasks (the VisualSTS17Eng / -b-Eng / -Multilingual family; PROTOCOL.md section a).
+"""Aggregate tasks (the VisualSTS17Eng / -b-Eng / -Multilingual family; docs/protocol.md section a).
 
 An aggregate runs another task (its `subtask`) on chosen subsets, saves that result under the
 subtask's own name, and reports, per split, the plain mean of the subtask's main score over exactly

@@ -1,4 +1,4 @@
-"""ImageClustering (PROTOCOL.md section 3): MiniBatchKMeans on all embeddings of the split.
+"""ImageClustering (docs/protocol.md section 3): MiniBatchKMeans on all embeddings of the split.
 
 k = number of distinct labels, batch_size=500, n_init="auto", random_state=42 (v2; v1 had no
 random_state, quirk 13). Metrics: nmi (main), v_measure, ari, cluster_accuracy (Hungarian matching).

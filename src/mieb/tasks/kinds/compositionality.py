@@ -1,4 +1,4 @@
-"""Compositionality: image-text pair classification (PROTOCOL.md section 7; ARO, SugarCrepe, Winoground, ImageCoDe).
+"""Compositionality: image-text pair classification (docs/protocol.md section 7; ARO, SugarCrepe, Winoground, ImageCoDe).
 
 Each row has I image columns and T text columns; per row the I x T cosine matrix decides
 text_correct (every image picks its own text) and image_correct (every text picks its own image);

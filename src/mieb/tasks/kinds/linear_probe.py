@@ -1,4 +1,4 @@
-"""ImageClassification by linear probe (PROTOCOL.md section 1).
+"""ImageClassification by linear probe (docs/protocol.md section 1).
 
 Per experiment, `samples_per_label` training images per label are drawn, a LogisticRegression
 (max_iter=100, random_state=42) is fitted on their embeddings and scored on the whole eval split.

@@ -1,4 +1,4 @@
-"""Multilabel image classification (VOC2007; PROTOCOL.md section 2), as the reference runs it today.
+"""Multilabel image classification (VOC2007; docs/protocol.md section 2), as the reference runs it today.
 
 Reference behaviour reproduced on purpose (quirk 1): the task names a MultiOutput logistic regression,
 but the v2 abstask reads another attribute, so a kNN classifier (k=5) is what actually runs, and LRAP

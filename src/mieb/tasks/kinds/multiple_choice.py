@@ -1,4 +1,4 @@
-"""VisionCentricQA: multiple choice as reranking (PROTOCOL.md section 6; BLINK, CV-Bench).
+"""VisionCentricQA: multiple choice as reranking (docs/protocol.md section 6; BLINK, CV-Bench).
 
 Each query (image + question) is scored only against its own candidates, with the model's
 similarity; the full set of retrieval metrics is reported on those rankings and the main score is

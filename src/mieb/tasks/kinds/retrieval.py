@@ -1,4 +1,4 @@
-"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (PROTOCOL.md section 5).
+"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (docs/protocol.md section 5).
 
 Queries and documents are embedded with the modalities of their side of the task category ("it2t":
 image+text queries, text documents); image+text inputs are fused by the model card's fusion mode.

@@ -1,4 +1,4 @@
-"""VisualSTS(eng) and VisualSTS(multi) (PROTOCOL.md section 8): sentences rendered as images.
+"""VisualSTS(eng) and VisualSTS(multi) (docs/protocol.md section 8): sentences rendered as images.
 
 Both images of a pair are embedded; cosine, manhattan and euclidean similarities and the model's own
 pairwise similarity are correlated (Pearson, Spearman) with the gold score normalised to [0, 1].

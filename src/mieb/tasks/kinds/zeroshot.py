@@ -1,4 +1,4 @@
-"""ZeroShotClassification (PROTOCOL.md section 4): images against one text prompt per class.
+"""ZeroShotClassification (docs/protocol.md section 4): images against one text prompt per class.
 
 Reference behaviour reproduced on purpose (quirks):
 - Class names read from a label file keep their trailing newline inside the prompt ("a photo of tench\\n."),
