@@ -14,8 +14,14 @@ from pydantic import BaseModel, ConfigDict
 class DatasetRef(BaseModel):
     """Where the data lives: a Hugging Face dataset pinned to a revision.
 
-    `generator` marks a dataset that mieb builds locally (the offline world): it is written once, in the
-    same Hugging Face layout as a hub dataset, and then loaded by the same `datasets.load_dataset` call.
+    Fields:
+        path: the Hub dataset id ("mteb/cifar10"), or a local folder in the same layout.
+        revision: the commit sha loaded (and written into results); for generated data, the generator's
+            version.
+        generator: set for a dataset mieb builds locally (the offline world's builder key): it is written
+            once, in the same Hugging Face layout as a Hub dataset, then loaded by the same
+            `datasets.load_dataset` call.
+        gated: the Hub requires accepting terms and logging in (errors then say how).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
