@@ -532,11 +532,11 @@ class EmbedderView:
 
     def similarity(self, a: Embeddings, b: Embeddings) -> np.ndarray:
         """(N, M) float32 scores of every row of `a` against every row of `b` under the model's similarity,
-        computed on the model's device."""
+        computed on the model's device (multi-vector sets are moved there block by block by MaxSim)."""
         device = self.embedder.encoder.device
 
-        def on_device(e: Embeddings) -> Any:
-            return e.to_device(device) if isinstance(e, MultiVector) else torch.from_numpy(e).to(device)
+        def on_device(e: Embeddings) -> Any:  # MaxSim moves multi-vector sets to the device in bounded blocks
+            return e if isinstance(e, MultiVector) else torch.from_numpy(e).to(device)
 
         return self.embedder.encoder.similarity(on_device(a), on_device(b)).float().cpu().numpy()
 
