@@ -122,7 +122,9 @@ def get_model(
 
 def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
     """Refuse, before anything is imported or downloaded, a model whose backend is missing or whose
-    remote code the user has not agreed to run."""
+    remote code the user has not agreed to run, or whose card says it cannot be run."""
+    if meta.unavailable:
+        raise UsageError(f"model {meta.name} cannot be run: {meta.unavailable}")
     if meta.trust_remote_code and not trust_remote_code:
         raise UsageError(
             f"model {meta.name} runs Python code from its checkpoint repository (trust_remote_code), which "
