@@ -13,6 +13,7 @@ import torch
 from helpers import make_tiny_clip
 
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
+           "make_tiny_dinov3", "make_tiny_timm_vit",
            "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
            "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
            "tiny_gemma_tokenizer"]
@@ -338,4 +339,32 @@ def make_tiny_openclip(folder: Path, *, kind: str = "vit", seed: int = 0) -> Pat
     model = open_clip.create_model("local-dir:" + str(folder))
     weights = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(weights, folder / "open_clip_model.safetensors")
+    return folder
+
+
+def make_tiny_dinov3(folder: Path, *, seed: int = 0) -> Path:
+    """DINOv3ViTModel (4 register tokens, RoPE) + its torchvision-backed DINOv3ViTImageProcessor at 32 px.
+    Needs torchvision."""
+    from transformers import DINOv3ViTConfig, DINOv3ViTImageProcessor, DINOv3ViTModel
+
+    cfg = DINOv3ViTConfig(image_size=32, patch_size=8, hidden_size=24, intermediate_size=48, num_hidden_layers=2,
+                          num_attention_heads=2, num_register_tokens=4)
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    DINOv3ViTModel(cfg).save_pretrained(folder)
+    DINOv3ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_timm_vit(folder: Path, *, seed: int = 0) -> Path:
+    """A timm `vit_base_patch16_224` shrunk to 32 px / 2 layers, saved by timm's `save_for_hf` (config.json with
+    architecture, model_args and pretrained_cfg: shortest edge 35 = 32 / 0.9, crop 32, mean = std = 0.5, as the
+    MoCo v3 cards' ViTs at 224). Needs the `timm` extra."""
+    import timm
+    from timm.models import save_for_hf
+
+    torch.manual_seed(seed)
+    model = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=0, img_size=32, patch_size=8,
+                              embed_dim=32, depth=2, num_heads=2)
+    save_for_hf(model, str(folder), safe_serialization=True)
     return folder

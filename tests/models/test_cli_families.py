@@ -22,11 +22,13 @@ from model_builders import (
     make_tiny_clip,
     make_tiny_colpali,
     make_tiny_dinov2,
+    make_tiny_dinov3,
     make_tiny_e5v,
     make_tiny_jina_clip,
     make_tiny_nomic_vision,
     make_tiny_openclip,
     make_tiny_siglip,
+    make_tiny_timm_vit,
     make_tiny_vlm2vec,
 )
 
@@ -62,6 +64,8 @@ CASES = [
     # Multi-vector: retrieval (the reference's zero-shot path has no multi-vector scoring).
     Case("colpali", built(make_tiny_colpali), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
+    Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
+    Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
 ]
 IDS = [
     "clip",
@@ -79,6 +83,8 @@ IDS = [
     "evaclip",
     "colpali",
     "vlm2vec",
+    "dinov3",
+    "timm",
 ]
 
 

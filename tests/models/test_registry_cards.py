@@ -134,3 +134,16 @@ def test_embedder_assembles_multivectors_and_retrieval_ranks_them() -> None:
     idx, scores = rerank_candidates(q, d, [[3, 0], [0, 3], [4, 3]], similarity=enc.similarity)
     assert idx.tolist() == [[0, 3], [0, 3], [4, 3]]
     np.testing.assert_allclose(scores, [[2, 1], [0, 0], [2, 0]])
+
+
+@pytest.mark.parametrize(("name", "module", "extra"), [
+    ("facebook/dinov3-vitb16-pretrain-lvd1689m", "torchvision", "dinov3"),
+    ("nyu-visionx/moco-v3-vit-b", "timm", "timm"),
+])
+def test_missing_extra_of_vision_families(name: str, module: str, extra: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
+    with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
+        get_model(name)

@@ -30,12 +30,15 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "paligemma": "mieb.models.cards.colpali:card_for_folder",
     "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
+    "dinov3_vit": "mieb.models.cards.dinov3:card_for_folder",
 }
 # Folders without a transformers config.json, recognised by a marker file instead.
 LOCAL_FOLDER_MARKERS: dict[str, str] = {
     "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
     "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
 }
+# Folders whose config.json names a timm `architecture` (and no transformers model_type).
+TIMM_FOLDER_CARD = "mieb.models.cards.timm_image:card_for_folder"
 # Python modules a card's `extra` installs, checked before loading so a missing backend fails first.
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "openclip": ("open_clip", "timm", "torchvision"),
@@ -43,6 +46,9 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "colpali": ("colpali_engine", "peft", "torchvision"),
     # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
     "vlm2vec": ("peft", "torchvision"),
+    # DINOv3's image processor exists only with transformers' torchvision backend.
+    "dinov3": ("torchvision",),
+    "timm": ("timm", "torchvision"),
 }
 
 
@@ -146,6 +152,9 @@ def card_for_local_folder(path: Path) -> ModelMeta:
         raise UnknownNameError("model", str(path), _cards())
     config = json.loads(config_file.read_text())
     model_type = config.get("model_type")
+    if model_type is None and "architecture" in config:  # a timm checkpoint (timm's save_for_hf layout)
+        module_name, attr = TIMM_FOLDER_CARD.split(":")
+        return getattr(importlib.import_module(module_name), attr)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
