@@ -12,8 +12,10 @@ from typing import Any
 import torch
 from helpers import make_tiny_clip
 
+from mieb.models.meta import CLIP_MEAN, CLIP_STD
+
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
-           "make_tiny_dinov3", "make_tiny_timm_vit",
+           "make_tiny_dinov3", "make_tiny_timm_vit", "make_tiny_blip2",
            "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
            "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
            "tiny_gemma_tokenizer"]
@@ -91,8 +93,9 @@ def make_tiny_blip(folder: Path, *, seed: int = 0) -> Path:
         text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=2, max_position_embeddings=32, encoder_hidden_size=32,
                          pad_token_id=tok.pad_token_id, bos_token_id=tok.cls_token_id, sep_token_id=tok.sep_token_id),
+        # BlipVisionConfig initialises with std 1e-10, which leaves every image with the same embedding.
         vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                           num_attention_heads=2),
+                           num_attention_heads=2, initializer_range=0.02),
         projection_dim=16, image_text_hidden_size=16,
     )
     torch.manual_seed(seed)
@@ -367,4 +370,33 @@ def make_tiny_timm_vit(folder: Path, *, seed: int = 0) -> Path:
     model = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=0, img_size=32, patch_size=8,
                               embed_dim=32, depth=2, num_heads=2)
     save_for_hf(model, str(folder), safe_serialization=True)
+    return folder
+
+
+def make_tiny_blip2(folder: Path, *, seed: int = 0) -> Path:
+    """Blip2ForImageTextRetrieval (the layout of Salesforce/blip2-itm-vit-g: ViT, 4 query tokens, a Q-Former
+    with its text embeddings and cross-attention every 2nd layer, ITC/ITM heads) + an uncased BERT tokenizer
+    with LAVIS's added [DEC] token + a BlipImageProcessor config (32 x 32, bicubic, CLIP mean/std)."""
+    from transformers import Blip2Config, Blip2ForImageTextRetrieval, BlipImageProcessorPil
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    tok.add_special_tokens({"bos_token": "[DEC]"})
+    cfg = Blip2Config(
+        # Blip2VisionConfig initialises with std 1e-10 (an all-but-constant ViT): 0.02 makes images matter.
+        vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                           num_attention_heads=2, initializer_range=0.02),
+        qformer_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                            num_attention_heads=2, max_position_embeddings=64, use_qformer_text_input=True,
+                            pad_token_id=tok.pad_token_id),
+        num_query_tokens=4, image_text_hidden_size=16,
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = Blip2ForImageTextRetrieval(cfg)
+    with torch.no_grad():  # the query tokens start at zero: make them matter
+        model.query_tokens.normal_(std=0.5)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    BlipImageProcessorPil(size={"height": 32, "width": 32}, resample=3, image_mean=list(CLIP_MEAN),
+                          image_std=list(CLIP_STD)).save_pretrained(folder)
     return folder

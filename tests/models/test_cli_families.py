@@ -19,6 +19,7 @@ from api_provider import serve
 from model_builders import (
     make_tiny_align,
     make_tiny_blip,
+    make_tiny_blip2,
     make_tiny_clip,
     make_tiny_colpali,
     make_tiny_dinov2,
@@ -66,6 +67,7 @@ CASES = [
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
     Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
     Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
+    Case("blip2", built(make_tiny_blip2)),
 ]
 IDS = [
     "clip",
@@ -85,6 +87,7 @@ IDS = [
     "vlm2vec",
     "dinov3",
     "timm",
+    "blip2",
 ]
 
 

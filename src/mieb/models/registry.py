@@ -31,6 +31,7 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
     "dinov3_vit": "mieb.models.cards.dinov3:card_for_folder",
+    "blip-2": "mieb.models.cards.blip2:card_for_folder",
 }
 # Folders without a transformers config.json, recognised by a marker file instead.
 LOCAL_FOLDER_MARKERS: dict[str, str] = {
