@@ -27,6 +27,8 @@ REFERENCE_PRECISION = {
     "clip": "fp32", "siglip": "fp32", "dinov2": "fp32", "blip": "fp32", "align": "fp32",
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
+    # DINOv3 (DINOModel: no dtype), timm/MoCo v3 (float32, on the CPU), BLIP-2 (LAVIS model `.float()`).
+    "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
 }
 
 

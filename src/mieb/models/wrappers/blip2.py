@@ -37,9 +37,10 @@ class Blip2Encoder(Encoder):
         if itm_revision is None:
             logger.warning("model %s: weights %s are not pinned to a revision; the repository's current files are "
                            "used", meta.name, itm_weights)
-        # float32, as the reference casts LAVIS's model (`.float()`).
+        # The card's default is float32, as the reference casts LAVIS's model (`.float()`); transformers keeps
+        # the Q-Former and query tokens in float32 whatever the dtype.
         model = Blip2ForImageTextRetrieval.from_pretrained(itm_weights, revision=itm_revision,
-                                                           **dtype_kwarg(torch.float32))
+                                                           **dtype_kwarg(self.weights_dtype))
         for layer in model.vision_model.encoder.layers:
             layer.layer_norm1.eps = layer.layer_norm2.eps = VIT_BLOCK_EPS
         model.vision_model.post_layernorm.eps = VIT_OUTPUT_EPS
@@ -48,7 +49,9 @@ class Blip2Encoder(Encoder):
         check_preprocessing(meta)  # the card's image settings are the named repo's Blip2Processor's
 
     def _image_states(self, images: torch.Tensor) -> torch.Tensor:
-        return self.model.vision_model(pixel_values=images).last_hidden_state
+        """The ViT's normed patch features, in the Q-Former's dtype (float32)."""
+        states = self.model.vision_model(pixel_values=images).last_hidden_state
+        return states.to(self.model.query_tokens.dtype)
 
     def _queries(self, image_states: torch.Tensor) -> torch.Tensor:
         return self.model.query_tokens.expand(image_states.shape[0], -1, -1)
@@ -74,12 +77,12 @@ class Blip2Encoder(Encoder):
         """Image+text pairs -> (B, 768) query-token-0 states of the joint Q-Former pass. Texts are padded to
         the longest in the batch; LAVIS does not truncate them, mieb stops at the tokenizer's limit (512,
         the Q-Former's position table, where LAVIS fails)."""
-        # LAVIS's extract_features runs the ViT under fp16 autocast whenever it is not on the CPU.
-        fp16 = (torch.autocast(device_type=self.device.type, dtype=torch.float16) if self.device.type == "cuda"
-                else contextlib.nullcontext())
+        # LAVIS's extract_features runs the ViT under fp16 autocast whenever it is not on the CPU (at the
+        # card's float32; another precision asked for is kept).
+        fp16 = (torch.autocast(device_type="cuda", dtype=torch.float16)
+                if self.device.type == "cuda" and self.precision == "fp32" else contextlib.nullcontext())
         with fp16:
             states = self._image_states(images)
-        states = states.float()
         tokens = self.tokenizer(list(texts), padding=True, truncation=True, return_tensors="pt").to(self.device)
         queries = self._queries(states)
         embeds = self.model.embeddings(input_ids=tokens["input_ids"], query_embeds=queries)

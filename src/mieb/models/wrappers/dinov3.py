@@ -12,7 +12,7 @@ from PIL import Image
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, resolve_weights
+from mieb.models.wrappers._common import check_no_options, dtype_kwarg, resolve_weights
 
 
 class Dinov3Encoder(Encoder):
@@ -21,12 +21,14 @@ class Dinov3Encoder(Encoder):
         from transformers import AutoImageProcessor, AutoModel
 
         source, revision = resolve_weights(meta)
-        self.model = AutoModel.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = AutoModel.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         self.processor = AutoImageProcessor.from_pretrained(source, revision=revision)
 
     def encode_images(self, images: Sequence[Image.Image], ctx: EncodeContext) -> torch.Tensor:
         """RGB PIL images -> (B, hidden_size) CLS states."""
-        pixels = self.processor(images=list(images), return_tensors="pt")["pixel_values"].to(self.device)
+        pixels = self.processor(images=list(images), return_tensors="pt")["pixel_values"]
+        pixels = pixels.to(self.device, dtype=self.weights_dtype)
         return self.model(pixel_values=pixels).last_hidden_state[:, 0]
 
 

@@ -33,7 +33,7 @@ class TimmImageEncoder(Encoder):
             hub_id = f"{source}@{revision}" if revision else source
             model = timm.create_model(timm_model, pretrained=True, num_classes=0,
                                       pretrained_cfg_overlay={"hf_hub_id": hub_id})
-        self.model = model.eval().to(self.device)
+        self.model = model.eval().to(self.device, dtype=self.weights_dtype)
         self._check_preprocessing(timm.data.resolve_model_data_config(self.model))
 
     def _check_preprocessing(self, cfg: dict[str, Any]) -> None:
