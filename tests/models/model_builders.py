@@ -15,7 +15,7 @@ from helpers import make_tiny_clip
 from mieb.models.meta import CLIP_MEAN, CLIP_STD
 
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
-           "make_tiny_dinov3", "make_tiny_timm_vit", "make_tiny_blip2",
+           "make_tiny_dinov3", "make_tiny_timm_vit", "make_tiny_blip2", "make_tiny_bge_vl",
            "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
            "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
            "tiny_gemma_tokenizer"]
@@ -399,4 +399,14 @@ def make_tiny_blip2(folder: Path, *, seed: int = 0) -> Path:
     tok.save_pretrained(folder)
     BlipImageProcessorPil(size={"height": 32, "width": 32}, resample=3, image_mean=list(CLIP_MEAN),
                           image_std=list(CLIP_STD)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_bge_vl(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny CLIP saved as the BGE-VL repositories are: model_type "clip" with an auto_map naming their remote
+    code (`modeling_MMRet_CLIP.CLIPModel`), which mieb recognises but never runs (so it is not written)."""
+    make_tiny_clip(folder, seed=seed)
+    config = json.loads((folder / "config.json").read_text())
+    config["auto_map"] = {"AutoModel": "modeling_MMRet_CLIP.CLIPModel"}
+    (folder / "config.json").write_text(json.dumps(config))
     return folder

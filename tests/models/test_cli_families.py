@@ -18,6 +18,7 @@ import pytest
 from api_provider import serve
 from model_builders import (
     make_tiny_align,
+    make_tiny_bge_vl,
     make_tiny_blip,
     make_tiny_blip2,
     make_tiny_clip,
@@ -68,6 +69,7 @@ CASES = [
     Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
     Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
     Case("blip2", built(make_tiny_blip2)),
+    Case("bge-vl", built(make_tiny_bge_vl)),
 ]
 IDS = [
     "clip",
@@ -88,6 +90,7 @@ IDS = [
     "dinov3",
     "timm",
     "blip2",
+    "bge-vl",
 ]
 
 

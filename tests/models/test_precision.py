@@ -29,6 +29,8 @@ REFERENCE_PRECISION = {
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
     # DINOv3 (DINOModel: no dtype), timm/MoCo v3 (float32, on the CPU), BLIP-2 (LAVIS model `.float()`).
     "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
+    # BGE-VL base / large: sentence-transformers in the checkpoints' bfloat16 (the reference card's output dtype).
+    "bge-vl": "bf16",
 }
 
 

@@ -38,6 +38,11 @@ LOCAL_FOLDER_MARKERS: dict[str, str] = {
     "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
     "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
 }
+# config.json auto_map["AutoModel"] (the remote code of a known family) -> card builder, ahead of model_type:
+# such checkpoints share a model_type with the architecture they extend but embed differently.
+LOCAL_FOLDER_AUTO_MAP: dict[str, str] = {
+    "modeling_MMRet_CLIP.CLIPModel": "mieb.models.cards.bge_vl:card_for_folder",
+}
 # Folders whose config.json names a timm `architecture` (and no transformers model_type).
 TIMM_FOLDER_CARD = "mieb.models.cards.timm_image:card_for_folder"
 # Python modules a card's `extra` installs, checked before loading so a missing backend fails first.
@@ -153,8 +158,12 @@ def card_for_local_folder(path: Path) -> ModelMeta:
         raise UnknownNameError("model", str(path), _cards())
     config = json.loads(config_file.read_text())
     model_type = config.get("model_type")
-    if model_type is None and "architecture" in config:  # a timm checkpoint (timm's save_for_hf layout)
-        module_name, attr = TIMM_FOLDER_CARD.split(":")
+    auto_model = str(config.get("auto_map", {}).get("AutoModel", "")).split("--")[-1]
+    builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
+    if builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
+        builder = TIMM_FOLDER_CARD
+    if builder is not None:
+        module_name, attr = builder.split(":")
         return getattr(importlib.import_module(module_name), attr)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
