@@ -31,6 +31,8 @@ REFERENCE_PRECISION = {
     "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
     # BGE-VL base / large: sentence-transformers in the checkpoints' bfloat16 (the reference card's output dtype).
     "bge-vl": "bf16",
+    # EBind: its package autocasts its backbones to bfloat16; Visualized BGE: Visualized_BGE in float32.
+    "ebind": "bf16-mixed", "visualized-bge": "fp32",
 }
 
 

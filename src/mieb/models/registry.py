@@ -32,6 +32,7 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
     "dinov3_vit": "mieb.models.cards.dinov3:card_for_folder",
     "blip-2": "mieb.models.cards.blip2:card_for_folder",
+    "ebind": "mieb.models.cards.ebind:card_for_folder",
 }
 # Folders without a transformers config.json, recognised by a marker file instead.
 LOCAL_FOLDER_MARKERS: dict[str, str] = {
@@ -55,6 +56,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     # DINOv3's image processor exists only with transformers' torchvision backend.
     "dinov3": ("torchvision",),
     "timm": ("timm", "torchvision"),
+    "ebind": ("ebind",),
 }
 
 
