@@ -147,3 +147,33 @@ def test_missing_extra_of_vision_families(name: str, module: str, extra: str, mo
     monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
     with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
         get_model(name)
+
+
+def test_published_models_resolve_to_cards_with_their_revision() -> None:
+    """A published model with a card runs at the published revision (so `mieb compare` pairs them), and the
+    families added for issue 15 cover every published row of theirs (refused cards included)."""
+    import gzip
+    import json
+    from importlib import resources
+
+    data = resources.files("mieb.leaderboard") / "data" / "published_scores.json.gz"
+    published = {(m["name"], m["revision"]) for m in json.loads(gzip.decompress(data.read_bytes()))["models"]}
+    cards = {m.name: m for m in get_model_metas()}
+    wrong = {(n, r, cards[n].revision) for n, r in published if n in cards and cards[n].revision != r}
+    assert not wrong
+    ours = {"Salesforce/blip2-opt-2.7b", "Salesforce/blip2-opt-6.7b-coco", "BAAI/bge-visualized-base",
+            "BAAI/bge-visualized-m3", "nyu-visionx/moco-v3-vit-b", "nyu-visionx/moco-v3-vit-l",
+            "encord-team/ebind-full", "Salesforce/blip-image-captioning-base",
+            "Salesforce/blip-image-captioning-large"}
+    assert ours <= {n for n, _ in published} and ours <= set(cards)
+
+
+def test_readme_model_table_lists_every_family() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("## Models", 1)[1].split("\n## ", 1)[0]
+    listed = {f for row in section.splitlines() if row.startswith("| `")
+              for f in re.findall(r"`([^`]+)`", row.split("|")[1])}
+    assert {m.family for m in get_model_metas()} <= listed
