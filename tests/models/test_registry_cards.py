@@ -15,7 +15,7 @@ from mieb.errors import MissingDependencyError, UsageError
 from mieb.metrics.retrieval import rerank_candidates, search_top_k
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, maxsim
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
-from mieb.models.registry import get_model, get_model_metas
+from mieb.models.registry import get_model, get_model_meta, get_model_metas
 from mieb.runner.embedder import Embedder
 
 
@@ -150,23 +150,17 @@ def test_missing_extra_of_vision_families(name: str, module: str, extra: str, mo
         get_model(name)
 
 
-def test_published_models_resolve_to_cards_with_their_revision() -> None:
-    """A published model with a card runs at the published revision (so `mieb compare` pairs them), and the
-    families added for issue 15 cover every published row of theirs (refused cards included)."""
-    import gzip
-    import json
-    from importlib import resources
+def test_issue_15_vision_families_cover_their_published_rows() -> None:
+    """Every published row of the vision families of issue 15 resolves to a card with its revision (refused
+    cards included; tests/models/test_colvision_cards.py checks every card's revision)."""
+    from mieb.leaderboard.scores import _published_facts
 
-    data = resources.files("mieb.leaderboard") / "data" / "published_scores.json.gz"
-    published = {(m["name"], m["revision"]) for m in json.loads(gzip.decompress(data.read_bytes()))["models"]}
-    cards = {m.name: m for m in get_model_metas()}
-    wrong = {(n, r, cards[n].revision) for n, r in published if n in cards and cards[n].revision != r}
-    assert not wrong
-    ours = {"Salesforce/blip2-opt-2.7b", "Salesforce/blip2-opt-6.7b-coco", "BAAI/bge-visualized-base",
+    facts = _published_facts()
+    ours = ["Salesforce/blip2-opt-2.7b", "Salesforce/blip2-opt-6.7b-coco", "BAAI/bge-visualized-base",
             "BAAI/bge-visualized-m3", "nyu-visionx/moco-v3-vit-b", "nyu-visionx/moco-v3-vit-l",
-            "encord-team/ebind-full", "Salesforce/blip-image-captioning-base",
-            "Salesforce/blip-image-captioning-large"}
-    assert ours <= {n for n, _ in published} and ours <= set(cards)
+            "encord-team/ebind-full", "Salesforce/blip-image-captioning-base", "Salesforce/blip-image-captioning-large"]
+    for name in ours:
+        assert get_model_meta(name).revision == facts[name]["revision"], name
 
 
 def test_readme_model_table_lists_every_family() -> None:
