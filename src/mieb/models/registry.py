@@ -170,16 +170,14 @@ def card_for_local_folder(path: Path) -> ModelMeta:
     config = json.loads(config_file.read_text())
     for arch in config.get("architectures") or []:
         if arch in LOCAL_FOLDER_ARCHITECTURES:
-            module_name, attr = LOCAL_FOLDER_ARCHITECTURES[arch].split(":")
-            return getattr(importlib.import_module(module_name), attr)(path, config)
+            return load_object(LOCAL_FOLDER_ARCHITECTURES[arch])(path, config)
     model_type = config.get("model_type")
     auto_model = str(config.get("auto_map", {}).get("AutoModel", "")).split("--")[-1]
-    builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
-    if builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
-        builder = TIMM_FOLDER_CARD
-    if builder is not None:
-        module_name, attr = builder.split(":")
-        return getattr(importlib.import_module(module_name), attr)(path, config)
+    card_builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
+    if card_builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
+        card_builder = TIMM_FOLDER_CARD
+    if card_builder is not None:
+        return load_object(card_builder)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
