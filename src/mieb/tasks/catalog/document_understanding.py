@@ -1,6 +1,6 @@
 """DocumentUnderstanding: the ViDoRe benchmark, text queries against page screenshots (10 tasks).
 
-All ten share one layout (configs `queries`, `corpus`, `qrels`), loaded by `custom_loaders.vidore`.
+All ten share one layout (configs `queries`, `corpus`, `qrels`), loaded by the `vidore` loader (`mieb.tasks.kinds.retrieval_loaders`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Any2AnyRetrieval: queries and documents of any modality, ranked by embedding similarity (45 tasks).
 
 Most datasets use the standard corpus / queries / qrels layout; HatefulMemes, Memotion and SciMMIR are
-built from plain splits by custom loaders (`mieb.data.custom_loaders`).
+built from plain splits by custom loaders (`mieb.tasks.kinds.retrieval_loaders`).
 """
 
 from __future__ import annotations
