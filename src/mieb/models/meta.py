@@ -97,6 +97,10 @@ class ModelMeta(BaseModel):
             cache then keys on them.
         trust_remote_code: the checkpoint runs code from its repository; loading needs the user's consent.
         extra: the pip extra installing its backend (`pip install 'mieb[<extra>]'`), checked before loading.
+        memory_usage_mb: the weights' size in MiB at float32 (the reference's `memory_usage_mb`): what a
+            device needs before activations.
+        unavailable: why the model cannot be run, for cards kept so that published results resolve to
+            them; `get_model` refuses with this text before anything is imported or downloaded.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
@@ -125,10 +129,7 @@ class ModelMeta(BaseModel):
     trust_remote_code: bool = False
     extra: str | None = None
     citation: str | None = None
-    # Weights in MiB at float32 (the reference's memory_usage_mb): what a device needs before activations.
     memory_usage_mb: int | None = None
-    # Why this model cannot be run, for cards kept so that published results resolve to them: get_model
-    # refuses with this text before anything is imported or downloaded.
     unavailable: str | None = None
 
     @field_validator("loader")
