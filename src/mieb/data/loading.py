@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mieb.data.hub_cache import cached_configs, cached_revisions, hub_offline, local_cache_dir
+from mieb import hub
+from mieb.data.hub_cache import (
+    DataNeed,
+    cached_configs,
+    cached_revisions,
+    hub_offline,
+    local_cache_dir,
+    missing_needs,
+)
 from mieb.errors import TaskDataError
 
 if TYPE_CHECKING:
@@ -44,6 +52,7 @@ def _load(meta: TaskMetadata, config: str | None, split: str | None) -> Any:
     import datasets
 
     path, revision = dataset_location(meta)
+    _check_reachable(meta, path, revision, config, split)
     _check_offline_revision(meta, path, revision, config, split)
     cache_dir = str(local_cache_dir(path)) if Path(path).is_dir() else None
     try:
@@ -58,9 +67,23 @@ def dataset_config_names(meta: TaskMetadata) -> list[str]:
     import datasets
 
     path, revision = dataset_location(meta)
-    if hub_offline() and not Path(path).is_dir():
-        return cached_configs(path, revision)
+    if not Path(path).is_dir() and not hub.status().reachable:
+        names = cached_configs(path, revision)
+        if not names:
+            raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, f"{path}@{revision}"))
+        return names
     return list(datasets.get_dataset_config_names(path, revision=revision))
+
+
+def _check_reachable(meta: TaskMetadata, path: str, revision: str | None, config: str | None,
+                     split: str | None) -> None:
+    """A hub dataset that the Hub cannot serve now and the local cache lacks fails at once, not after
+    `datasets`' retries (the first call finds out, once per run, whether the Hub can be reached)."""
+    if Path(path).is_dir() or hub.status().reachable or revision is None:
+        return
+    if missing_needs(path, revision, [DataNeed(config, split)]):
+        where = f"{path}@{revision}" + (f" config {config!r}" if config else "")
+        raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, where), split=split)
 
 
 def _check_offline_revision(meta: TaskMetadata, path: str, revision: str | None, config: str | None,
