@@ -162,3 +162,13 @@ def test_library_warnings_are_printed_once() -> None:
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("a hub warning") == 1 and proc.stderr.count("a mieb warning") == 1
+
+
+def test_download_without_a_hub_fails_at_once(unreachable: str, capsys: pytest.CaptureFixture) -> None:
+    from mieb.cli import main
+
+    t0 = time.monotonic()
+    assert main(["download", "-t", "CIFAR10ZeroShot", "DTD"]) == 1
+    err = capsys.readouterr().err
+    assert time.monotonic() - t0 < 15
+    assert "cannot download the data of 2 task(s) (CIFAR10ZeroShot, DTD)" in err and unreachable in err

@@ -123,3 +123,11 @@ def test_a_model_card_revision_cannot_be_unsafe() -> None:
         get_model_meta("openai/clip-vit-base-patch16", "../../x")
     with pytest.raises(ValidationError, match="model revision"):
         colour_meta().model_validate({**colour_meta().model_dump(), "revision": "/tmp/x"})
+
+
+def test_a_dataset_revision_cannot_be_unsafe() -> None:
+    from mieb.tasks.metadata import DatasetRef
+
+    assert DatasetRef(path="mteb/cifar10", revision="69a62dd171e24a133d193073e73fda4dbb823266").revision
+    with pytest.raises(ValidationError, match="dataset revision"):
+        DatasetRef(path="mteb/cifar10", revision="../../../x")

@@ -62,43 +62,48 @@ def probe(timeout: float = PROBE_TIMEOUT_SECONDS) -> str | None:
     return None
 
 
-_status: HubStatus | None = None
+_status: HubStatus | None = None  # the answer of the current run
+_in_run = False  # inside `run_scope`
 _switched_offline = False  # whether this run put the libraries in offline mode (undone when it ends)
 
 
 def status() -> HubStatus:
-    """The Hub's status for this run: probed on first call, then remembered until the run ends (outside
-    `run_scope`, for the process)."""
+    """Whether the Hub can be reached. Inside a run (`run_scope`) the first call decides, once: with
+    HF_HUB_OFFLINE set, offline; else one probe, and if it fails, one warning and the libraries' offline
+    mode for the rest of the run. Outside a run each call answers afresh and changes nothing."""
     global _status, _switched_offline
-    if _status is None:
-        from mieb.data.hub_cache import hub_offline
+    if _in_run and _status is not None:
+        return _status
+    from mieb.data.hub_cache import hub_offline
 
-        if hub_offline():
-            _status = HubStatus(False, "HF_HUB_OFFLINE is set")
-        else:
-            reason = probe()
-            _status = HubStatus(reason is None, reason or "")
-            if reason is not None:
-                _set_library_offline(True)
-                _switched_offline = True
-                logger.warning("the Hugging Face Hub cannot be reached: %s. This run uses only local files: models "
-                               "and datasets not in the local cache fail at once (set HF_HUB_OFFLINE=1 to skip "
-                               "this check)", reason)
-    return _status
+    if hub_offline():
+        answer = HubStatus(False, "HF_HUB_OFFLINE is set")
+    else:
+        reason = probe()
+        answer = HubStatus(reason is None, reason or "")
+    if _in_run:
+        _status = answer
+        if not answer.reachable and answer.reason != "HF_HUB_OFFLINE is set":
+            _set_library_offline(True)
+            _switched_offline = True
+            logger.warning("the Hugging Face Hub cannot be reached: %s. This run uses only local files: models "
+                           "and datasets not in the local cache fail at once (set HF_HUB_OFFLINE=1 to skip "
+                           "this check)", answer.reason)
+    return answer
 
 
 @contextlib.contextmanager
 def run_scope() -> Iterator[None]:
-    """One run: `status()` answers afresh inside; the libraries' mode is restored after."""
-    global _status, _switched_offline
-    outer = (_status, _switched_offline)
-    _status, _switched_offline = None, False
+    """One run: `status()` is decided once inside; the libraries' mode is restored after."""
+    global _status, _in_run, _switched_offline
+    outer = (_status, _in_run, _switched_offline)
+    _status, _in_run, _switched_offline = None, True, False
     try:
         yield
     finally:
         if _switched_offline:
             _set_library_offline(False)
-        _status, _switched_offline = outer
+        _status, _in_run, _switched_offline = outer
 
 
 def _set_library_offline(offline: bool) -> None:
@@ -144,24 +149,23 @@ def model_cached(repo: str, revision: str | None) -> bool:
     return bool(commit) and (folder / "snapshots" / commit).is_dir()
 
 
-def model_unavailable(name: str, revision: str | None, why: str) -> str:
+def model_unavailable(name: str, revision: str | None, why: str, current: HubStatus) -> str:
     """The message for a model that cannot be loaded while the Hub is unreachable: what, which revision, fixes."""
     rev = f" --revision {revision}" if revision else ""
     return (f"model {name} (revision {revision or 'default'}) cannot be loaded: it is not (completely) in the local "
-            f"Hugging Face cache and {_hub_phrase()}. Fix: fetch it where there is internet (`hf download {name}{rev}`"
+            f"Hugging Face cache and {_hub_phrase(current)}. Fix: fetch it where there is internet (`hf download {name}{rev}`"
             f" with the same HF_HOME, or run mieb there once), then run here with HF_HUB_OFFLINE=1; or pass a local "
             f"checkpoint folder with `-m ./folder`. ({why})")
 
 
-def dataset_unavailable(task: str, where: str) -> str:
+def dataset_unavailable(task: str, where: str, current: HubStatus) -> str:
     """The message for a task whose dataset (`where`: path@revision, config) is not in the local cache."""
-    return (f"dataset {where} is not in the local Hugging Face cache and {_hub_phrase()}. Fix: fetch it where "
+    return (f"dataset {where} is not in the local Hugging Face cache and {_hub_phrase(current)}. Fix: fetch it where "
             f"there is internet (`mieb download -t {task}`, with the same HF_HOME or HF_DATASETS_CACHE), then run "
             f"here with HF_HUB_OFFLINE=1")
 
 
-def _hub_phrase() -> str:
-    current = _status or status()
+def _hub_phrase(current: HubStatus) -> str:
     if current.reason == "HF_HUB_OFFLINE is set":
         return "HF_HUB_OFFLINE is set"
     return f"the Hugging Face Hub cannot be reached ({current.reason})"

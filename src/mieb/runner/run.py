@@ -120,7 +120,16 @@ class MIEB:
         and returns what is on disk. A failing task is recorded under `errors/` and the run goes on,
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
-        reused by every later task and run; False disables it, a path relocates it.
+        reused by every later task and run; False disables it, a path relocates it; a cache fault
+        (corrupt file, read-only location, full disk) is one warning, never an error.
+
+        Runs sharing `output_folder` compute each task once: a task is computed under a lease, and a
+        run that finds one held does its other tasks first, then waits and reuses the result. Whether
+        the Hugging Face Hub can be reached is found out once (HF_HUB_OFFLINE is honoured); without it,
+        tasks whose model or dataset is not cached locally fail at once with the fix in the message.
+        Raises `mieb.paths.UnsafeNameError` (a UsageError) before writing anything if a model name,
+        revision or task name cannot name a file, and MiebError when the results' disk is full.
+        See docs/guarantees.md.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
@@ -226,11 +235,10 @@ class MIEB:
         """What is on disk before loading the model: finished tasks (reported as skipped), tasks whose
         results are missing under "only-cache", and the tasks with something left to compute."""
         scan = _Scan(RunReport(), [])
-        if output_folder is None or strategy == "always":
+        out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
+        if out_dir is None or strategy == "always":
             scan.pending = list(self.tasks)
             return scan
-        out_dir = _prepare_output(meta, self.tasks, output_folder)
-        assert out_dir is not None
         for task in self.tasks:
             existing = _read_existing(result_file(out_dir, task.name))
             if strategy == "only-cache" and existing is None:
@@ -267,10 +275,11 @@ def _load_model(card: ModelMeta, device: str | None, precision: str | None, trus
     from mieb.models.registry import get_model
 
     repo = hub.model_repo(card)
-    online = repo is None or hub.status().reachable
-    if not online and not hub.model_cached(repo, card.revision):  # fail before importing torch
-        raise ModelLoadError(hub.model_unavailable(card.name, card.revision, f"no snapshot of {repo} at that revision "
-                                                                               "in the local cache"))
+    current = hub.status() if repo is not None else hub.HubStatus(True, "")
+    online = current.reachable
+    if repo is not None and not online and not hub.model_cached(repo, card.revision):  # fail before importing torch
+        raise ModelLoadError(hub.model_unavailable(card.name, card.revision, f"no snapshot of {repo} at that "
+                                                   "revision in the local cache", current))
     try:
         return get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
     except MiebError:
@@ -279,7 +288,7 @@ def _load_model(card: ModelMeta, device: str | None, precision: str | None, trus
         first_line = (str(e).strip().splitlines() or [""])[0]
         why = f"{type(e).__name__}: {first_line}"
         if not online:
-            raise ModelLoadError(hub.model_unavailable(card.name, card.revision, why)) from e
+            raise ModelLoadError(hub.model_unavailable(card.name, card.revision, why, current)) from e
         raise ModelLoadError(f"model {card.name} (revision {card.revision or 'default'}) could not be loaded: "
                              f"{why}") from e
 

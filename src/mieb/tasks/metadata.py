@@ -72,6 +72,12 @@ class DatasetRef(BaseModel):
     generator: str | None = None
     gated: bool = False
 
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_folder_name(cls, v: str) -> str:
+        # It names folders: the Hugging Face cache's refs/<revision>, an offline build's <key>/<version>.
+        return safe_component(v, "dataset revision")
+
 
 class SplitStats(BaseModel):
     """Size of one split as the reference's descriptive statistics report it."""
