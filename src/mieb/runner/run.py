@@ -457,9 +457,14 @@ def _read_existing(path: Path | None) -> TaskResult | None:
         return None
     try:
         return TaskResult.from_disk(path)
+    except FileNotFoundError:  # another run set it aside between the two calls
+        return None
     except Exception as e:  # noqa: BLE001 - an unreadable file is set aside, never silently overwritten
         backup = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-        path.rename(backup)
+        try:
+            path.rename(backup)
+        except FileNotFoundError:
+            return None
         logger.warning("could not read %s (%s); moved it to %s and will recompute", path, e, backup)
         return None
 
