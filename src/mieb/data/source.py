@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from mieb.paths import safe_component
 
 
 class DatasetRef(BaseModel):
@@ -29,6 +31,12 @@ class DatasetRef(BaseModel):
     revision: str
     generator: str | None = None
     gated: bool = False
+
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_folder_name(cls, v: str) -> str:
+        # It names folders: the Hugging Face cache's refs/<revision>, an offline build's <key>/<version>.
+        return safe_component(v, "dataset revision")
 
 
 class DatasetSource(Protocol):

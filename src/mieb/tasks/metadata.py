@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
 from mieb.data.source import DatasetRef
+from mieb.paths import safe_component
 
 TaskType = Literal[
     "Any2AnyRetrieval",
@@ -126,7 +127,7 @@ class TaskMetadata(BaseModel):
     def _name_is_identifier_like(cls, v: str) -> str:
         if not v or any(c.isspace() for c in v) or "/" in v:
             raise ValueError(f"task name {v!r} must be non-empty, without spaces or '/'")
-        return v
+        return safe_component(v, "task name")  # it names the task's result file
 
     @field_validator("eval_langs")
     @classmethod
