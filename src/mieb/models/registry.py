@@ -43,6 +43,15 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "colpali": ("colpali_engine", "peft", "torchvision"),
     # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
     "vlm2vec": ("peft", "torchvision"),
+    "sauerkraut": ("sauerkrautlm_colpali", "torchvision"),
+    "sentence-transformers": ("sentence_transformers",),
+    "bm25s": ("bm25s", "Stemmer"),
+    # qwen-vl-utils resizes images as the reference's eager-embed and NanoVDR wrappers do; Qwen3-VL's processor
+    # builds a video processor, which needs torchvision.
+    "qwen-vl": ("qwen_vl_utils", "torchvision"),
+    "nanovdr": ("sentence_transformers", "qwen_vl_utils", "torchvision"),
+    # jina-embeddings-v4's remote code loads its task adapters with peft on a Qwen2.5-VL backbone.
+    "jina-v4": ("peft", "torchvision"),
 }
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from mieb.tasks.kinds.base import TaskKind
-from mieb.tasks.kinds.retrieval import K_VALUES, RetrievalData, embed_side, load_retrieval, similarity_fn
+from mieb.tasks.kinds.retrieval import (
+    K_VALUES,
+    RetrievalData,
+    embed_side,
+    is_text_searcher,
+    load_retrieval,
+    similarity_fn,
+    text_search,
+)
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -62,6 +70,10 @@ class MultipleChoice(TaskKind):
                 what = f"candidate {missing[0]!r} is not in the corpus" if missing else "has no candidates"
                 raise TaskDataError(task.name, f"query {q!r} {what}", split=data.split)
             candidates.append([doc_pos[d] for d in cands])
+        if is_text_searcher(embedder):
+            idx, scores = text_search(task, data, embedder, max(s.k_values), candidates)
+            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
+                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
         q = embed_side(task, data.queries, "query", embedder, data.split)
         d = embed_side(task, data.corpus, "document", embedder, data.split)
         idx, scores = rerank_candidates(q, d, candidates, similarity=similarity_fn(embedder))

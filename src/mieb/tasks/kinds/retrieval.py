@@ -151,7 +151,9 @@ def load_retrieval(task: Task, split: str, subset: str) -> RetrievalData:
         data = getattr(module, s.loader)(task, split, subset)  # type: ignore[union-attr]
     else:
         data = load_standard(task, split, subset)
-    return finalize(task, data, split)
+    out = finalize(task, data, split)
+    out.extra.setdefault("hf_subset", subset)
+    return out
 
 
 # -- embedding ---------------------------------------------------------------------------------------
@@ -202,6 +204,10 @@ class Retrieval(TaskKind):
         s: RetrievalSettings = task.metadata.settings  # type: ignore[assignment]
         doc_ids = [str(x) for x in read_column(data.corpus, "id")]
         query_ids = [str(x) for x in read_column(data.queries, "id")]
+        if is_text_searcher(embedder):
+            idx, scores = text_search(task, data, embedder, max(s.k_values))
+            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
+                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
         q = embed_side(task, data.queries, "query", embedder, data.split)
         d = embed_side(task, data.corpus, "document", embedder, data.split)
         # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
@@ -209,6 +215,36 @@ class Retrieval(TaskKind):
                                    device=str(embedder.encoder.device), tie_break=doc_id_ranks(doc_ids))
         return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
                                 k_values=s.k_values, skip_first_result=s.skip_first_result)
+
+
+def is_text_searcher(embedder: Embedder) -> bool:
+    from mieb.models.encoder import TextSearcher
+
+    return isinstance(embedder.encoder, TextSearcher)
+
+
+def text_search(task: Task, data: RetrievalData, embedder: Embedder, k: int,
+                candidates: list[list[int]] | None = None) -> tuple[Any, Any]:
+    """A `TextSearcher`'s ranking (BM25): the texts of both sides (images ignored, as the reference's lexical
+    search reads only the text column), top `k` over the whole corpus. With `candidates` (the multiple-choice
+    path) each query keeps those of its candidates that are in its top `k`, in ranked order, as the reference
+    filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
+    import numpy as np
+
+    md = task.metadata
+    subset = data.extra.get("hf_subset", md.hf_subsets[0])
+    idx, scores = embedder.encoder.search(side_texts(data.queries, "query"), side_texts(data.corpus, "document"),
+                                          k, languages=md.subset_languages(subset))
+    if candidates is None:
+        return idx, scores
+    width = max((len(c) for c in candidates), default=0)
+    out_idx = np.full((len(candidates), width), -1, dtype=np.int64)
+    out_scores = np.full((len(candidates), width), -np.inf, dtype=np.float32)
+    for row, allowed in enumerate(candidates):
+        allowed_set = set(allowed)
+        keep = [j for j, d in enumerate(idx[row]) if d in allowed_set]
+        out_idx[row, : len(keep)], out_scores[row, : len(keep)] = idx[row][keep], scores[row][keep]
+    return out_idx, out_scores
 
 
 def similarity_fn(embedder: Embedder) -> Any:
