@@ -339,3 +339,63 @@ def make_tiny_openclip(folder: Path, *, kind: str = "vit", seed: int = 0) -> Pat
     weights = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(weights, folder / "open_clip_model.safetensors")
     return folder
+
+
+def tiny_qwen35_config(tok: Any, config_class: Any = None, **extra: Any) -> Any:
+    """A two-layer Qwen3.5 (one linear-attention, one full-attention layer) with a two-block vision tower."""
+    from transformers import Qwen3_5Config
+
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    rope = {"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5, "mrope_section": [2, 1, 1],
+            "mrope_interleaved": True}  # head_dim 16: 8 rotary dims, 4 frequencies over (t, h, w)
+    return (config_class or Qwen3_5Config)(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         layer_types=["linear_attention", "full_attention"], num_attention_heads=2,
+                         num_key_value_heads=1, head_dim=16, linear_num_key_heads=2, linear_num_value_heads=2,
+                         linear_key_head_dim=8, linear_value_head_dim=8, rope_parameters=rope,
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"], **extra)
+
+
+def qwen3vl_style_processor_parts(max_tokens: int = 16) -> dict[str, Any]:
+    """Qwen3-VL's image processing (16 px patches merged 2 x 2: a 32 px grid, 4 to `max_tokens` visual tokens
+    per image) and a video processor, as Qwen3-VL / Qwen3.5 checkpoints ship them."""
+    from transformers import Qwen2VLImageProcessorPil, Qwen3VLVideoProcessor
+
+    image_processor = Qwen2VLImageProcessorPil(size={"shortest_edge": 32 * 32 * 4, "longest_edge": 32 * 32 * max_tokens},
+                                               patch_size=16, merge_size=2, temporal_patch_size=2)
+    return {"image_processor": image_processor, "video_processor": Qwen3VLVideoProcessor()}
+
+
+def make_tiny_colqwen35(folder: Path, *, remote: bool = False, output_object: bool = True, seed: int = 0) -> Path:
+    """ColQwen3.5 saved by colpali_engine with its ColQwen3_5Processor (byte-level Qwen-style tokenizer). With
+    `remote`, the same weights under the stand-in remote code of `remote_code/colvision/` (model_type
+    "colvision_standin", auto_map for AutoConfig / AutoModel / AutoProcessor), the layout of Argus, webAI
+    ColVec1 and Granite Vision embedding; `output_object=False` makes its forward return the bare tensor.
+    Needs the `colpali` extra."""
+    from colpali_engine.models import ColQwen3_5, ColQwen3_5Processor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    ColQwen3_5(tiny_qwen35_config(tok)).save_pretrained(folder)
+    ColQwen3_5Processor(tokenizer=tok, **qwen3vl_style_processor_parts()).save_pretrained(folder)
+    if remote:
+        for source in (REMOTE_CODE / "colvision").glob("*.py"):
+            shutil.copy(source, folder / source.name)
+        config = json.loads((folder / "config.json").read_text())
+        config.update(model_type="colvision_standin", output_object=output_object,
+                      auto_map={"AutoConfig": "configuration_colvision.ColVisionConfig",
+                                "AutoModel": "modeling_colvision.ColVisionModel"})
+        (folder / "config.json").write_text(json.dumps(config))
+        for name in ("processor_config.json",):
+            path = folder / name
+            proc = json.loads(path.read_text()) if path.is_file() else {}
+            proc.update(processor_class="ColVisionProcessor",
+                        auto_map={"AutoProcessor": "processing_colvision.ColVisionProcessor"})
+            path.write_text(json.dumps(proc))
+    return folder
