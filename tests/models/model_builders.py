@@ -371,12 +371,25 @@ def qwen3vl_style_processor_parts(max_tokens: int = 16) -> dict[str, Any]:
     return {"image_processor": image_processor, "video_processor": Qwen3VLVideoProcessor()}
 
 
-def make_tiny_colqwen35(folder: Path, *, remote: bool = False, output_object: bool = True, seed: int = 0) -> Path:
+# Stand-in remote code built on ColQwen3.5 weights: package -> (model_type, AutoConfig, AutoModel, AutoProcessor).
+COLQWEN35_REMOTE_LAYOUTS = {
+    "colvision": ("colvision_standin", "configuration_colvision.ColVisionConfig", "modeling_colvision.ColVisionModel",
+                  "processing_colvision.ColVisionProcessor"),
+    "nvidia_colembed": ("colembed_standin", "configuration_colembed.ColEmbedConfig",
+                        "modeling_colembed.ColEmbedModel", None),
+    "jina_v4": ("jina_embeddings_v4_standin", "configuration_jina_embeddings_v4.JinaEmbeddingsV4Config",
+                "modeling_jina_embeddings_v4.JinaEmbeddingsV4Model", None),
+}
+
+
+def make_tiny_colqwen35(folder: Path, *, remote: str | None = None, output_object: bool = True,
+                        seed: int = 0) -> Path:
     """ColQwen3.5 saved by colpali_engine with its ColQwen3_5Processor (byte-level Qwen-style tokenizer). With
-    `remote`, the same weights under the stand-in remote code of `remote_code/colvision/` (model_type
-    "colvision_standin", auto_map for AutoConfig / AutoModel / AutoProcessor), the layout of Argus, webAI
-    ColVec1 and Granite Vision embedding; `output_object=False` makes its forward return the bare tensor.
-    Needs the `colpali` extra."""
+    `remote` (a package of `remote_code/`, see COLQWEN35_REMOTE_LAYOUTS), the same weights under that stand-in
+    remote code (its model_type, auto_map for AutoConfig / AutoModel and, for "colvision", AutoProcessor): the
+    layout of Argus / webAI ColVec1 / Granite Vision embedding, NVIDIA ColEmbed and jina-embeddings-v4
+    checkpoints. `output_object=False` makes the "colvision" forward return the bare tensor. Needs the
+    `colpali` extra."""
     from colpali_engine.models import ColQwen3_5, ColQwen3_5Processor
 
     tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
@@ -384,18 +397,17 @@ def make_tiny_colqwen35(folder: Path, *, remote: bool = False, output_object: bo
     torch.manual_seed(seed)
     ColQwen3_5(tiny_qwen35_config(tok)).save_pretrained(folder)
     ColQwen3_5Processor(tokenizer=tok, **qwen3vl_style_processor_parts()).save_pretrained(folder)
-    if remote:
-        for source in (REMOTE_CODE / "colvision").glob("*.py"):
+    if remote is not None:
+        model_type, config_cls, model_cls, processor_cls = COLQWEN35_REMOTE_LAYOUTS[remote]
+        for source in (REMOTE_CODE / remote).glob("*.py"):
             shutil.copy(source, folder / source.name)
         config = json.loads((folder / "config.json").read_text())
-        config.update(model_type="colvision_standin", output_object=output_object,
-                      auto_map={"AutoConfig": "configuration_colvision.ColVisionConfig",
-                                "AutoModel": "modeling_colvision.ColVisionModel"})
+        config.update(model_type=model_type, output_object=output_object,
+                      auto_map={"AutoConfig": config_cls, "AutoModel": model_cls})
         (folder / "config.json").write_text(json.dumps(config))
-        for name in ("processor_config.json",):
-            path = folder / name
-            proc = json.loads(path.read_text()) if path.is_file() else {}
-            proc.update(processor_class="ColVisionProcessor",
-                        auto_map={"AutoProcessor": "processing_colvision.ColVisionProcessor"})
+        if processor_cls is not None:
+            path = folder / "processor_config.json"
+            proc = json.loads(path.read_text())
+            proc.update(processor_class=processor_cls.split(".")[1], auto_map={"AutoProcessor": processor_cls})
             path.write_text(json.dumps(proc))
     return folder

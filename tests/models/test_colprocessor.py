@@ -53,7 +53,7 @@ def colqwen35_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def remote_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_tiny_colqwen35(tmp_path_factory.mktemp("tiny-colvision"), remote=True)
+    return make_tiny_colqwen35(tmp_path_factory.mktemp("tiny-colvision"), remote="colvision")
 
 
 def local_card(name: str, folder: Path, **loader_kwargs: object) -> ModelMeta:
@@ -164,7 +164,7 @@ def test_remote_code_layout_matches_reference(remote_dir: Path, colqwen35_dir: P
 
 
 def test_bare_tensor_output_and_no_fusion(tmp_path: Path, pages: ImageColumn, family_texts: list[str]) -> None:
-    folder = make_tiny_colqwen35(tmp_path / "colvec", remote=True, output_object=False)
+    folder = make_tiny_colqwen35(tmp_path / "colvec", remote="colvision", output_object=False)
     encoder = get_model(local_card("webAI-Official/webAI-ColVec1-4b", folder), device="cpu", trust_remote_code=True)
     out = check_contract(encoder, pages, family_texts, dim=128, normalised=None, batch_sizes=(1, 4))
     assert isinstance(out["image"], MultiVector)
