@@ -411,3 +411,58 @@ def make_tiny_colqwen35(folder: Path, *, remote: str | None = None, output_objec
             proc.update(processor_class=processor_cls.split(".")[1], auto_map={"AutoProcessor": processor_cls})
             path.write_text(json.dumps(proc))
     return folder
+
+
+# Qwen's chat template, cut to what the embedding models use: text and image parts, system/user turns.
+QWEN_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def make_tiny_qwen3vl(folder: Path, *, seed: int = 0) -> Path:
+    """Qwen3VLForConditionalGeneration (two-layer text model, two-block vision tower with one deepstack layer)
+    and a Qwen3VLProcessor with a byte-level tokenizer and a cut-down Qwen chat template: the layout of
+    eager-embed-v1 and of NanoVDR's teacher, Qwen3-VL-Embedding-2B. Needs torchvision (video processor)."""
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    cfg = Qwen3VLConfig(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, head_dim=16,
+                         rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3],
+                                          "mrope_interleaved": True},
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64, deepstack_visual_indexes=[0]),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    Qwen3VLForConditionalGeneration(cfg).save_pretrained(folder)
+    Qwen3VLProcessor(tokenizer=tok, chat_template=QWEN_CHAT_TEMPLATE,
+                     **qwen3vl_style_processor_parts(max_tokens=64)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_sentence_transformer(folder: Path, prompts: dict[str, str] | None = None, seed: int = 0) -> Path:
+    """A SentenceTransformer folder: tiny BERT, mean pooling, normalisation (sentence-transformers 6 layout)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import BertConfig, BertModel
+
+    hf = folder.parent / f"{folder.name}-hf"
+    tok = tiny_bert_tokenizer(hf / "_vocab", max_len=64)
+    torch.manual_seed(seed)
+    BertModel(BertConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, max_position_embeddings=64)).save_pretrained(hf)
+    tok.save_pretrained(hf)
+    model = SentenceTransformer(modules=[Transformer(str(hf), max_seq_length=64), Pooling(32, "mean"), Normalize()],
+                                prompts=prompts or {})
+    model.save(str(folder))
+    return folder
