@@ -466,3 +466,27 @@ def make_tiny_sentence_transformer(folder: Path, prompts: dict[str, str] | None 
                                 prompts=prompts or {})
     model.save(str(folder))
     return folder
+
+
+def make_tiny_sauerkraut_colqwen3(folder: Path, *, seed: int = 0) -> Path:
+    """SauerkrautLM ColQwen3 (Qwen3-VL backbone + 128-d projection) saved by `sauerkrautlm_colpali`, with its
+    ColQwen3Processor (Qwen2-VL processor class, byte-level tokenizer, Qwen3-VL's 16 px patches). Needs the
+    `sauerkraut` extra."""
+    from sauerkrautlm_colpali.models.qwen3.colqwen3 import ColQwen3, ColQwen3Processor
+
+    from mieb.models.wrappers.colprocessor import with_component_signature
+
+    ColQwen3Processor = with_component_signature(ColQwen3Processor)  # noqa: N806 - see its docstring
+    base = make_tiny_qwen3vl(folder.parent / f"{folder.name}-base", seed=seed)
+    from transformers import AutoConfig
+
+    cfg = AutoConfig.from_pretrained(base)
+    torch.manual_seed(seed)
+    ColQwen3(cfg).save_pretrained(folder)
+    from transformers import Qwen2VLVideoProcessor
+
+    parts = qwen3vl_style_processor_parts()
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ColQwen3Processor(image_processor=parts["image_processor"], tokenizer=tok,
+                      video_processor=Qwen2VLVideoProcessor()).save_pretrained(folder)
+    return folder

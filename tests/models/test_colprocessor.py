@@ -172,3 +172,38 @@ def test_bare_tensor_output_and_no_fusion(tmp_path: Path, pages: ImageColumn, fa
 
     with pytest.raises(ModelOutputError, match="no image\\+text fusion"):
         Embedder(encoder, batch_size=4, num_workers=0).fused(pages, family_texts[: len(pages)])
+
+
+def test_sauerkraut_colqwen3(tmp_path: Path, pages: ImageColumn, family_texts: list[str]) -> None:
+    """SauerkrautLM's own package (the `sauerkraut` extra): its ColQwen3 and ColQwen3Processor, the latter given
+    the component signature transformers 5 needs, against reference-built token sets and scores."""
+    pytest.importorskip("sauerkrautlm_colpali")
+    from model_builders import make_tiny_sauerkraut_colqwen3
+    from sauerkrautlm_colpali.models.qwen3.colqwen3 import ColQwen3, ColQwen3Processor
+
+    from mieb.models.wrappers.colprocessor import with_component_signature
+
+    folder = make_tiny_sauerkraut_colqwen3(tmp_path / "slm")
+    model = ColQwen3.from_pretrained(folder, dtype=torch.float32).eval()
+    proc = with_component_signature(ColQwen3Processor).from_pretrained(folder)
+    pil = [decode(pages.raw(i)) for i in range(len(pages))]
+    texts = list(family_texts)
+    with torch.no_grad():
+        ref_txt = reference_encode([texts[i : i + 4] for i in range(0, len(texts), 4)], proc.process_queries, model)
+        ref_img = reference_encode([pil[i : i + 4] for i in range(0, len(pil), 4)], proc.process_images, model)
+    encoder = get_model(local_card("VAGOsolutions/SauerkrautLM-ColQwen3-2b-v0.1", folder), device="cpu")
+    emb = Embedder(encoder, batch_size=3, num_workers=0)
+    txt, img = emb.texts(texts, prompt_type="query"), emb.images(pages, prompt_type="document")
+    assert len(set(img.lengths.tolist())) > 1
+    np.testing.assert_allclose(encoder.similarity(txt, img).numpy(),
+                               proc.score(ref_txt, ref_img, device="cpu").numpy(), atol=1e-4)
+    check_contract(encoder, pages, texts, dim=128, normalised=None, batch_sizes=(1, 4))
+
+
+def test_component_signature_only_where_needed() -> None:
+    from colpali_engine.models import ColQwen3_5Processor
+
+    from mieb.models.wrappers.colprocessor import with_component_signature
+
+    assert with_component_signature(ColQwen3_5Processor) is ColQwen3_5Processor  # explicit signature already
+    assert with_component_signature(int) is int

@@ -26,6 +26,7 @@ each query token's best match at 0.
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -42,6 +43,26 @@ def import_class(path: str, extra: str | None, purpose: str) -> Any:
     """The class named by "module:attr", importing an optional backend with a pip hint when it is missing."""
     module, attr = path.split(":")
     return getattr(require(module, extra, purpose) if extra else importlib.import_module(module), attr)
+
+
+def with_component_signature(cls: Any) -> Any:
+    """transformers 5's ProcessorMixin finds a processor's parts (tokenizer, image and video processors) in
+    its `__init__` signature. A subclass whose `__init__` takes only *args / **kwargs (SauerkrautLM's
+    ColQwen3Processor, written for transformers 4) is then built without them and fails; give such a class
+    the signature of the processor it extends. Other classes are returned as they are."""
+    from transformers import ProcessorMixin
+
+    if not (isinstance(cls, type) and issubclass(cls, ProcessorMixin)):
+        return cls
+    if not any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(cls.__init__).parameters.values()):
+        return cls
+    base = next(b for b in cls.__mro__[1:] if "__init__" in vars(b) and issubclass(b, ProcessorMixin))
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls.__init__(self, *args, **kwargs)
+
+    __init__.__signature__ = inspect.signature(base.__init__)  # type: ignore[attr-defined]
+    return type(cls.__name__, (cls,), {"__init__": __init__, "__module__": cls.__module__})
 
 
 def model_output_tokens(out: Any) -> torch.Tensor:
@@ -75,7 +96,7 @@ class ColProcessorEncoder(Encoder):
         purpose = f"model {meta.name}"
         remote = {"trust_remote_code": True} if meta.trust_remote_code else {}
         model_cls = import_class(model_class, meta.extra, purpose)
-        processor_cls = import_class(processor_class, meta.extra, purpose)
+        processor_cls = with_component_signature(import_class(processor_class, meta.extra, purpose))
         source, revision = resolve_weights(meta)
         dtype = torch_dtype if torch_dtype == "auto" else getattr(torch, torch_dtype)
         self.model = model_cls.from_pretrained(source, revision=revision, **dtype_kwarg(dtype), **remote)
