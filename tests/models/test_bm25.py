@@ -11,24 +11,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from datasets import Dataset, Features, Value
-from helpers import write_hub_folder
-from local_tasks import COLOURS, colour_multiple_choice
+from local_tasks import COLOURS, WORDS_CORPUS, WORDS_QUERIES, colour_multiple_choice, words_t2t
 
 from mieb.errors import ModalityError
 from mieb.models.registry import get_model, get_model_meta
 from mieb.runner.run import MIEB
-from mieb.tasks.kinds.retrieval import RetrievalSettings
-from mieb.tasks.metadata import DatasetRef, TaskMetadata
-from mieb.tasks.task import Task
 
 pytest.importorskip("bm25s")
 pytest.importorskip("Stemmer")
 
 RUN = dict(encode_kwargs={"batch_size": 4, "num_workers": 0}, progress=False, cache=False)
-# Words that neither the English stopword list nor the Snowball stemmer changes.
-CORPUS = ["red apple fruit", "green apple tree tree", "yellow banana fruit market", "blue ocean", "market town"]
-QUERIES = ["apple fruit", "tree", "market", "zebra"]
+CORPUS, QUERIES = WORDS_CORPUS, WORDS_QUERIES
 
 
 def lucene_bm25(queries: list[list[str]], docs: list[list[str]], k1: float = 1.5, b: float = 0.75) -> np.ndarray:
@@ -76,21 +69,8 @@ def test_english_stopwords_and_stemming_and_char_languages() -> None:
     assert idx[0, 0] == 1 and scores[0, 0] > 0 and scores[0, 1] == 0  # characters, not words
 
 
-def _text_task(root: Path) -> Task:
-    str_feats = Features({"id": Value("string"), "text": Value("string")})
-    corpus = Dataset.from_dict({"id": [f"d{i}" for i in range(len(CORPUS))], "text": CORPUS}, features=str_feats)
-    queries = Dataset.from_dict({"id": ["q0", "q1", "q2"], "text": QUERIES[:3]}, features=str_feats)
-    qrels = Dataset.from_dict({"query-id": ["q0", "q1", "q2"], "corpus-id": ["d0", "d1", "d2"], "score": [1, 1, 1]})
-    folder = write_hub_folder(root / "WordsT2T", {"corpus": {"test": corpus}, "queries": {"test": queries},
-                                                  "qrels": {"test": qrels}})
-    return Task(TaskMetadata(
-        name="WordsT2TRetrieval", description="words", type="Any2AnyRetrieval", category="t2t",
-        modalities=["text"], dataset=DatasetRef(path=str(folder), revision="local"), eval_splits=["test"],
-        eval_langs=["eng-Latn"], main_score="ndcg_at_10", settings=RetrievalSettings()))
-
-
 def test_runs_on_text_retrieval(tmp_path: Path) -> None:
-    report = MIEB([_text_task(tmp_path)]).run("mteb/baseline-bm25s", output_folder=tmp_path / "out", **RUN)
+    report = MIEB([words_t2t(tmp_path)]).run("mteb/baseline-bm25s", output_folder=tmp_path / "out", **RUN)
     scores = report.results[0].scores["test"][0]
     # q0 and q1 rank their document first; "market" ties doc 2 with doc 4 ("market town", shorter, wins).
     assert scores["recall_at_1"] == pytest.approx(2 / 3, abs=1e-5) and scores["recall_at_5"] == 1.0

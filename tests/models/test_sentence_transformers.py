@@ -116,6 +116,23 @@ def test_instruction_model_prompts(bert_st: Path) -> None:
     assert out.shape == ref.shape
 
 
+def test_runs_end_to_end_on_a_text_task(bert_st: Path, tmp_path: Path) -> None:
+    """The text baselines' published task is text to text (WebQAT2TRetrieval); image tasks are refused before
+    any data is read."""
+    from local_tasks import colour_t2i, words_t2t
+
+    from mieb.errors import ModalityError
+    from mieb.runner.run import MIEB, check_modalities
+
+    card = _card("intfloat/multilingual-e5-small", bert_st)
+    run = dict(encode_kwargs={"batch_size": 2, "num_workers": 0}, progress=False, cache=False)
+    report = MIEB([words_t2t(tmp_path)]).run(card, output_folder=tmp_path / "out", device="cpu", **run)
+    scores = report.results[0].scores["test"][0]
+    assert 0.0 <= scores["ndcg_at_10"] <= 1.0 and scores["recall_at_5"] > 0
+    with pytest.raises(ModalityError):
+        check_modalities(colour_t2i(tmp_path), get_model(card, device="cpu"))
+
+
 def test_prompt_priority() -> None:
     prompts = {"query": "q", "Any2AnyRetrieval": "type", "Any2AnyRetrieval-query": "type-q", "T": "name",
                "T-document": "name-d"}

@@ -34,7 +34,13 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder, MaxSimPadding, MultiVector
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, dtype_kwarg, require, resolve_weights, to_device_inputs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    require,
+    resolve_weights,
+    to_device_inputs,
+)
 
 REMOTE_CODE_CLASSES = ("transformers:AutoModel", "transformers:AutoProcessor")
 

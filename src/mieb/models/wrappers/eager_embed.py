@@ -19,7 +19,13 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, dtype_kwarg, require, resolve_weights, to_device_inputs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    require,
+    resolve_weights,
+    to_device_inputs,
+)
 
 
 def last_attended(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:

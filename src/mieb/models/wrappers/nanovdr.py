@@ -23,7 +23,13 @@ import torch
 from mieb.errors import ModalityError
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, dtype_kwarg, require, resolve_weights, to_device_inputs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    require,
+    resolve_weights,
+    to_device_inputs,
+)
 from mieb.models.wrappers.eager_embed import last_attended
 
 SYSTEM_PROMPT = "Represent the user's input."

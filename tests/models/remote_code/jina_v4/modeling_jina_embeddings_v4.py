@@ -31,7 +31,7 @@ class JinaEmbeddingsV4Model(ColQwen3_5):
             for start in range(0, len(items), batch_size):
                 inputs = process(items[start : start + batch_size])
                 tokens = torch.nn.functional.normalize(self(**inputs) @ shift, dim=-1)
-                for row, mask in zip(tokens, inputs["attention_mask"].bool()):
+                for row, mask in zip(tokens, inputs["attention_mask"].bool(), strict=True):
                     kept = row[mask]
                     out.append(kept if return_multivector
                                else torch.nn.functional.normalize(kept.mean(0), dim=-1))
