@@ -59,8 +59,7 @@ def remote_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def local_card(name: str, folder: Path, **loader_kwargs: object) -> ModelMeta:
     meta = get_model_meta(name)
     return meta.model_copy(update={"weights": str(folder), "revision": None,
-                                   "loader_kwargs": {**meta.loader_kwargs, "torch_dtype": "float32",
-                                                     **loader_kwargs}})
+                                   "loader_kwargs": {**meta.loader_kwargs, **loader_kwargs}})
 
 
 def reference_encode(batches: list[list], process: Callable[[list], dict], model: torch.nn.Module) -> torch.Tensor:
@@ -81,14 +80,14 @@ def test_cards() -> None:
     for name in ("athrael-soju/colqwen3.5-4.5B-v3", "vultr/VultronRetrieverFlash-Qwen3.5-0.8B"):
         meta = get_model_meta(name)
         assert meta.similarity == "max_sim" and meta.fusion == "joint" and meta.extra == "colpali"
-        assert meta.loader_kwargs["torch_dtype"] == "bfloat16" and meta.loader_kwargs["fused"] == "image"
+        assert meta.precision == "bf16" and meta.loader_kwargs["fused"] == "image"
     assert get_model_meta("athrael-soju/colqwen3.5-4.5B-v3").revision == "fe68094c22e6e956190086d610b058263e562002"
     argus = get_model_meta("DataScience-UIBK/Argus-Colqwen3.5-4b-v0-bf16")
     assert argus.trust_remote_code and argus.fusion is None and argus.embed_dim == 1024
     assert argus.loader_kwargs["processor_kwargs"] == {"max_num_visual_tokens": 2048}
-    assert argus.loader_kwargs["torch_dtype"] == "auto"
+    assert argus.precision == "bf16" and get_model_meta("DataScience-UIBK/Argus-Colqwen3.5-2b-v0").precision == "fp32"
     assert get_model_meta("webAI-Official/webAI-ColVec1-9b").embed_dim == 2560
-    assert get_model_meta("ibm-granite/granite-vision-3.3-2b-embedding").loader_kwargs["torch_dtype"] == "float16"
+    assert get_model_meta("ibm-granite/granite-vision-3.3-2b-embedding").precision == "fp16"
     slm = get_model_meta("VAGOsolutions/SauerkrautLM-ColLFM2-450M-v0.1")
     assert slm.extra == "sauerkraut" and slm.loader_kwargs["model_class"].endswith("collfm2:ColLFM2")
 

@@ -50,9 +50,8 @@ def test_eager_embed(qwen3vl_dir: Path, family_images: ImageColumn, family_texts
     from transformers import AutoProcessor, Qwen3VLForConditionalGeneration
 
     meta = get_model_meta("eagerworks/eager-embed-v1")
-    assert meta.loader_kwargs == {"torch_dtype": "float16", "image_size": 784} and meta.fusion == "joint"
-    card = meta.model_copy(update={"weights": str(qwen3vl_dir), "revision": None,
-                                   "loader_kwargs": {"torch_dtype": "float32", "image_size": 784}})
+    assert meta.loader_kwargs == {"image_size": 784} and meta.fusion == "joint" and meta.precision == "fp16"
+    card = meta.model_copy(update={"weights": str(qwen3vl_dir), "revision": None})
     encoder = get_model(card, device="cpu")
     model = Qwen3VLForConditionalGeneration.from_pretrained(qwen3vl_dir, dtype=torch.float32).eval()
     processor = AutoProcessor.from_pretrained(qwen3vl_dir)

@@ -33,8 +33,7 @@ from mieb.runner.embedder import Embedder  # noqa: E402
 
 def local_card(name: str, folder: Path) -> ModelMeta:
     meta = get_model_meta(name)
-    return meta.model_copy(update={"weights": str(folder), "revision": None,
-                                   "loader_kwargs": {**meta.loader_kwargs, "torch_dtype": "float32"}})
+    return meta.model_copy(update={"weights": str(folder), "revision": None})
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +55,7 @@ def test_cards() -> None:
     for n in names:
         meta = get_model_meta(n)
         assert meta.trust_remote_code and meta.similarity == "max_sim" and meta.fusion is None
-        assert meta.loader_kwargs == {"torch_dtype": "bfloat16"}
+        assert meta.loader_kwargs == {} and meta.precision == "bf16"
     jina = get_model_meta("jinaai/jina-embeddings-v4")
     assert jina.revision == "26239889730c735ed7e9a4db9180c8935faf4ba0" and jina.similarity == "cosine"
     assert jina.uses_instructions and jina.trust_remote_code and jina.embed_dim == 2048

@@ -68,7 +68,7 @@ def test_cards() -> None:
     assert e5.uses_instructions and e5.modalities == ["text"] and e5.embed_dim == 384
     f2 = get_model_meta("codefuse-ai/F2LLM-v2-80M")
     assert f2.revision == "35baae5091e26211dbe628f1723448c146fafdf2"  # the published one
-    assert f2.loader_kwargs["torch_dtype"] == "bfloat16" and f2.loader_kwargs["add_eos_token"]
+    assert f2.precision == "bf16" and f2.loader_kwargs["add_eos_token"]
     assert get_model_meta("sentence-transformers/static-similarity-mrl-multilingual-v1").loader_kwargs == {
         "run_on": "cpu"}
     assert get_model_meta("minishlab/potion-multilingual-128M").revision == "38ebd7f10f71e67fa8db898290f92b82e9cfff2a"
@@ -101,9 +101,7 @@ def test_static_model_runs_on_cpu(static_st: Path) -> None:
 
 
 def test_instruction_model_prompts(bert_st: Path) -> None:
-    encoder = get_model(_card("codefuse-ai/F2LLM-v2-80M", bert_st).model_copy(
-        update={"loader_kwargs": {**get_model_meta("codefuse-ai/F2LLM-v2-80M").loader_kwargs,
-                                  "torch_dtype": "float32"}}), device="cpu")
+    encoder = get_model(_card("codefuse-ai/F2LLM-v2-80M", bert_st), device="cpu")  # fp32 on the CPU
     query = EncodeContext(task_name="WebQAT2TRetrieval", task_type="Any2AnyRetrieval", prompt_type="query",
                           instruction="Retrieve passages from Wikipedia that provide answers to the following question.")
     # The "query" entry outranks the task's own prompt (mteb's default priority); documents get none.

@@ -26,11 +26,12 @@ def _colqwen35(name: str, revision: str, release_date: str, n_parameters: int, e
         n_parameters=n_parameters,
         embed_dim=embed_dim,
         similarity="max_sim",
+        precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         loader_kwargs={"model_class": "colpali_engine.models:ColQwen3_5",
                        "processor_class": "colpali_engine.models:ColQwen3_5Processor",
-                       "torch_dtype": "bfloat16", "fused": "image"},
+                       "fused": "image"},
         license="apache-2.0",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",

@@ -15,10 +15,11 @@ MODELS = [
         n_parameters=4_437_815_808,
         embed_dim=2560,
         similarity="cosine",
+        precision="fp16",  # the reference loads the weights with dtype=float16
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
-        loader_kwargs={"torch_dtype": "float16", "image_size": 784},
+        loader_kwargs={"image_size": 784},
         license="apache-2.0",
         release_date="2025-11-20",
         reference="https://huggingface.co/eagerworks/eager-embed-v1",

@@ -27,10 +27,10 @@ MODELS = [
         n_parameters=2_980_000_000,
         embed_dim=128,
         similarity="max_sim",
+        precision="fp16",  # the reference loads the weights with torch_dtype=float16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor",
-                       "torch_dtype": "float16"},
+        loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor"},
         license="apache-2.0",
         release_date="2025-06-11",
         reference="https://huggingface.co/ibm-granite/granite-vision-3.3-2b-embedding",

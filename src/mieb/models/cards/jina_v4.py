@@ -29,6 +29,7 @@ MODELS = [
         n_parameters=3_934_695_552,
         embed_dim=2048,
         similarity="cosine",
+        precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion="sum",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
@@ -36,7 +37,7 @@ MODELS = [
                                          "Retrieval-document": "retrieval.passage",
                                          "STS": "text-matching", "PairClassification": "text-matching",
                                          "DocumentUnderstanding": "retrieval.query"},
-                       "vector_type": "single_vector", "torch_dtype": "bfloat16"},
+                       "vector_type": "single_vector"},
         license="cc-by-nc-4.0",
         release_date="2025-06-24",
         reference="https://huggingface.co/jinaai/jina-embeddings-v4",

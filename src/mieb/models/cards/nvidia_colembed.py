@@ -39,9 +39,9 @@ def _colembed(name: str, revision: str, release_date: str, n_parameters: int, em
         n_parameters=n_parameters,
         embed_dim=embed_dim,
         similarity="max_sim",
+        precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        loader_kwargs={"torch_dtype": "bfloat16"},
         license=f"https://huggingface.co/{name}/blob/main/LICENSE",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",

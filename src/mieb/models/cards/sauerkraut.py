@@ -34,9 +34,10 @@ def _slm(name: str, kind: str, revision: str, n_parameters: int, license: str = 
         n_parameters=n_parameters,
         embed_dim=128,
         similarity="max_sim",
+        precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        loader_kwargs={"model_class": model_class, "processor_class": processor_class, "torch_dtype": "bfloat16"},
+        loader_kwargs={"model_class": model_class, "processor_class": processor_class},
         license=license,
         release_date="2025-12-20",
         reference=f"https://huggingface.co/VAGOsolutions/{name}",

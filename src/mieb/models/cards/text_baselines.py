@@ -21,7 +21,8 @@ LOADER = "mieb.models.wrappers.sentence_transformers:load"
 
 
 def _st(name: str, revision: str, *, release_date: str, n_parameters: int, embed_dim: int, license: str,
-        languages: list[str], loader_kwargs: dict | None = None, citation: str | None = None) -> ModelMeta:
+        languages: list[str], loader_kwargs: dict | None = None, citation: str | None = None,
+        precision: str = "fp32") -> ModelMeta:
     return ModelMeta(
         name=name,
         revision=revision,
@@ -30,6 +31,7 @@ def _st(name: str, revision: str, *, release_date: str, n_parameters: int, embed
         modalities=["text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision=precision,
         fusion=None,
         text=TextPreprocessing(max_length=None),
         loader_kwargs=loader_kwargs or {},
@@ -72,6 +74,6 @@ MODELS = [
     _st("codefuse-ai/F2LLM-v2-80M", "35baae5091e26211dbe628f1723448c146fafdf2", release_date="2026-03-09",
         n_parameters=80_084_288, embed_dim=320, license="apache-2.0", languages=F2LLM_V2_LANGUAGES,
         loader_kwargs={"instruction_template": "Instruct: {instruction}\nQuery: ", "prompts_dict": F2LLM_V2_PROMPTS,
-                       "apply_instruction_to_passages": False, "add_eos_token": True, "max_seq_length": 8192,
-                       "torch_dtype": "bfloat16"}),
+                       "apply_instruction_to_passages": False, "add_eos_token": True, "max_seq_length": 8192},
+        precision="bf16"),  # the reference loads the weights with torch_dtype=bfloat16
 ]

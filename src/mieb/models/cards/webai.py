@@ -22,10 +22,10 @@ def _colvec1(name: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         n_parameters=n_parameters,
         embed_dim=embed_dim,
         similarity="max_sim",
+        precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor",
-                       "torch_dtype": "bfloat16"},
+        loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor"},
         license="multiple",
         release_date="2026-04-05",
         reference=f"https://huggingface.co/{name}",

@@ -9,8 +9,6 @@ One wrapper serves every family whose reference wrapper has that shape (mteb 2.2
 - `model_class` / `processor_class`: "module:attr" of the classes whose `from_pretrained` loads the checkpoint
   at the card's revision; "transformers:AutoModel" / "transformers:AutoProcessor" mean the checkpoint's own
   remote code (the card then says trust_remote_code, and mieb loads it only with the user's consent).
-- `torch_dtype`: the weights' dtype ("bfloat16", "float16", or "auto": the checkpoint config's, which is what
-  transformers 5 loads when the reference passes no dtype).
 - `processor_kwargs`: extra `from_pretrained` options of the processor (Argus: max_num_visual_tokens=2048).
 - `fused`: how image+text inputs are encoded. "image" (ColQwen3.5's reference wrapper encodes the image and
   ignores the text); None: refused, because the other reference wrappers add the text and image token
@@ -90,8 +88,7 @@ def reset_rope_deltas(model: torch.nn.Module) -> None:
 
 class ColProcessorEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 model_class: str, processor_class: str, torch_dtype: str = "bfloat16",
-                 processor_kwargs: dict[str, Any] | None = None, fused: Literal["image"] | None = None,
+                 model_class: str, processor_class: str, processor_kwargs: dict[str, Any] | None = None, fused: Literal["image"] | None = None,
                  maxsim_padding: MaxSimPadding = "reference"):
         super().__init__(meta, device, precision)
         if maxsim_padding not in ("reference", "masked"):
@@ -104,14 +101,15 @@ class ColProcessorEncoder(Encoder):
         model_cls = import_class(model_class, meta.extra, purpose)
         processor_cls = with_component_signature(import_class(processor_class, meta.extra, purpose))
         source, revision = resolve_weights(meta)
-        dtype = torch_dtype if torch_dtype == "auto" else getattr(torch, torch_dtype)
-        self.model = model_cls.from_pretrained(source, revision=revision, **dtype_kwarg(dtype), **remote)
+        # The weights in the run's precision (the card's on CUDA: the reference's dtype for the family).
+        self.model = model_cls.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype),
+                                               **remote)
         self.model = self.model.eval().to(self.device)
         self.processor = processor_cls.from_pretrained(source, revision=revision, **remote,
                                                        **(processor_kwargs or {}))
 
     def _tokens(self, inputs: Any) -> MultiVector:
-        inputs = to_device_inputs(inputs, self.device)
+        inputs = to_device_inputs(inputs, self.device, self.weights_dtype)
         reset_rope_deltas(self.model)
         out = model_output_tokens(self.model(**inputs))
         mask = inputs["attention_mask"].bool()
@@ -134,7 +132,7 @@ def load(meta: ModelMeta, device: str | None = None, precision: str | None = Non
     """`get_model` loader. `trust_remote_code` is the consent `get_model` checked against the card."""
     assert trust_remote_code or not meta.trust_remote_code, "get_model refuses remote code without consent"
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("model_class", "processor_class", "torch_dtype", "processor_kwargs", "fused",
+    check_no_options(meta, options, ("model_class", "processor_class", "processor_kwargs", "fused",
                                      "maxsim_padding"))
     if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
         meta = meta.model_copy(update={"loader_kwargs": options})

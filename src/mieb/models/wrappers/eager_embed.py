@@ -1,7 +1,7 @@
 """eager-embed-v1 (eagerworks; Qwen3-VL-4B, single vector, cosine) through transformers'
 `Qwen3VLForConditionalGeneration` and `qwen-vl-utils` (the `qwen-vl` extra).
 
-As the reference (mteb `EagerEmbedV1Wrapper`): fp16 weights; every input is one user turn of Qwen's chat
+As the reference (mteb `EagerEmbedV1Wrapper`): fp16 weights (the card's precision); every input is one user turn of Qwen's chat
 template, its text ("Query: " + text for queries, the text or "" for documents) followed by the image
 resized by qwen-vl-utils to 784 x 784 (`resized_height` / `resized_width`), then "<|endoftext|>"; the
 processor pads to the longest; the embedding is the last layer's hidden state at the last token,
@@ -37,14 +37,14 @@ def last_attended(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.T
 
 class EagerEmbedEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 torch_dtype: str = "float16", image_size: int = 784):
+                 image_size: int = 784):
         super().__init__(meta, device, precision)
         from transformers import AutoProcessor, Qwen3VLForConditionalGeneration
 
         self.vision = require("qwen_vl_utils", meta.extra, f"model {meta.name}")
         source, revision = resolve_weights(meta)
         self.model = Qwen3VLForConditionalGeneration.from_pretrained(
-            source, revision=revision, **dtype_kwarg(getattr(torch, torch_dtype))).eval().to(self.device)
+            source, revision=revision, **dtype_kwarg(self.weights_dtype)).eval().to(self.device)
         self.processor = AutoProcessor.from_pretrained(source, revision=revision)
         self.image_size = image_size
 
@@ -61,7 +61,7 @@ class EagerEmbedEncoder(Encoder):
                    + "<|endoftext|>" for m in messages]
         vision = self.vision.process_vision_info(messages)[0] if images is not None else None
         inputs = to_device_inputs(self.processor(text=prompts, images=vision, videos=None, padding="longest",
-                                                 return_tensors="pt"), self.device)
+                                                 return_tensors="pt"), self.device, self.weights_dtype)
         out = self.model(**inputs, return_dict=True, output_hidden_states=True, logits_to_keep=1)
         pooled = last_attended(out.hidden_states[-1], inputs["attention_mask"]).float()
         return torch.nn.functional.normalize(pooled, p=2, dim=-1)
@@ -78,7 +78,7 @@ class EagerEmbedEncoder(Encoder):
 
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> EagerEmbedEncoder:
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("torch_dtype", "image_size"))
+    check_no_options(meta, options, ("image_size",))
     if kwargs:
         meta = meta.model_copy(update={"loader_kwargs": options})
     return EagerEmbedEncoder(meta, device=device, precision=precision, **options)

@@ -37,7 +37,7 @@ def adapter_and_prompt(model_prompts: dict[str, str], ctx: EncodeContext) -> tup
 class JinaV4Encoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
                  model_prompts: dict[str, str], vector_type: VectorType = "single_vector",
-                 torch_dtype: str = "bfloat16", attn_implementation: str = "sdpa", max_pixels: int = 37_788_800):
+                 attn_implementation: str = "sdpa", max_pixels: int = 37_788_800):
         super().__init__(meta, device, precision)
         from transformers import AutoModel
 
@@ -47,7 +47,7 @@ class JinaV4Encoder(Encoder):
         source, revision = resolve_weights(meta)
         self.model = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True,
                                                attn_implementation=attn_implementation,
-                                               **dtype_kwarg(getattr(torch, torch_dtype)))
+                                               **dtype_kwarg(self.weights_dtype))
         self.model = self.model.eval().to(self.device)
 
     def _out(self, out: Any) -> torch.Tensor | MultiVector:
@@ -74,8 +74,7 @@ def load(meta: ModelMeta, device: str | None = None, precision: str | None = Non
     similarity "max_sim" and fusion "concat"."""
     assert trust_remote_code, "get_model refuses remote code unless trust_remote_code=True"
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("model_prompts", "vector_type", "torch_dtype", "attn_implementation",
-                                     "max_pixels"))
+    check_no_options(meta, options, ("model_prompts", "vector_type", "attn_implementation", "max_pixels"))
     if kwargs:
         update: dict[str, Any] = {"loader_kwargs": options}
         if options.get("vector_type") == "multi_vector":

@@ -3,7 +3,7 @@ refused unless the user allows it): multi-vector, MaxSim.
 
 As the reference (mteb `NemotronColEmbedVL`): `AutoModel.from_pretrained(..., revision, trust_remote_code=True,
 dtype=bf16)`; queries through the model's `forward_queries(texts, batch_size=...)`, page images through
-`forward_images(images, batch_size=...)` (the checkpoint's code adds its own query and passage prompts, tiles
+`forward_images(images, batch_size=...)` (the card's precision "bf16"; the checkpoint's code adds its own query and passage prompts, tiles
 and pads); image+text inputs are refused (the reference raises too). The reference asks for
 `attn_implementation="flash_attention_2"`, which needs the flash-attn CUDA package; the card leaves it to
 transformers' default (SDPA) unless `attn_implementation` is given.
@@ -39,7 +39,7 @@ def nonzero_tokens(out: Any) -> MultiVector:
 
 class NemotronColEmbedEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 torch_dtype: str = "bfloat16", attn_implementation: str | None = None,
+                 attn_implementation: str | None = None,
                  maxsim_padding: MaxSimPadding = "reference"):
         super().__init__(meta, device, precision)
         from transformers import AutoModel
@@ -50,7 +50,7 @@ class NemotronColEmbedEncoder(Encoder):
         source, revision = resolve_weights(meta)
         attn = {"attn_implementation": attn_implementation} if attn_implementation else {}
         self.model = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True,
-                                               **dtype_kwarg(getattr(torch, torch_dtype)), **attn)
+                                               **dtype_kwarg(self.weights_dtype), **attn)
         self.model = self.model.eval().to(self.device)
 
     def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> MultiVector:
@@ -64,7 +64,7 @@ def load(meta: ModelMeta, device: str | None = None, precision: str | None = Non
          trust_remote_code: bool = False, **kwargs: Any) -> NemotronColEmbedEncoder:
     assert trust_remote_code, "get_model refuses remote code unless trust_remote_code=True"
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("torch_dtype", "attn_implementation", "maxsim_padding"))
+    check_no_options(meta, options, ("attn_implementation", "maxsim_padding"))
     if kwargs:
         meta = meta.model_copy(update={"loader_kwargs": options})
     return NemotronColEmbedEncoder(meta, device=device, precision=precision, **options)

@@ -57,8 +57,7 @@ class SentenceTransformerEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
                  model_prompts: dict[str, str] | None = None, instruction_template: str | None = None,
                  prompts_dict: dict[str, str] | None = None, apply_instruction_to_passages: bool = True,
-                 add_eos_token: bool = False, max_seq_length: int | None = None, torch_dtype: str | None = None,
-                 run_on: str | None = None):
+                 add_eos_token: bool = False, max_seq_length: int | None = None, run_on: str | None = None):
         super().__init__(meta, run_on or device, precision)
         st = require("sentence_transformers", meta.extra, f"model {meta.name}")
         if instruction_template is not None and "{instruction}" not in instruction_template:
@@ -69,7 +68,8 @@ class SentenceTransformerEncoder(Encoder):
             tokenizer_kwargs["add_eos_token"] = True
         if max_seq_length is not None:
             tokenizer_kwargs["model_max_length"] = max_seq_length
-        model_kwargs = {"torch_dtype": getattr(torch, torch_dtype)} if torch_dtype else {}
+        # Half-precision weights where the card's precision says so (F2LLM: bf16, as the reference loads it).
+        model_kwargs = {"torch_dtype": self.weights_dtype} if self.weights_dtype != torch.float32 else {}
         self.model = st.SentenceTransformer(source, revision=revision, device=str(self.device),
                                             tokenizer_kwargs=tokenizer_kwargs or None,
                                             model_kwargs=model_kwargs or None,
@@ -104,7 +104,7 @@ def load(meta: ModelMeta, device: str | None = None, precision: str | None = Non
     options = {**meta.loader_kwargs, **kwargs}
     check_no_options(meta, options, ("model_prompts", "instruction_template", "prompts_dict",
                                      "apply_instruction_to_passages", "add_eos_token", "max_seq_length",
-                                     "torch_dtype", "run_on"))
+                                     "run_on"))
     if kwargs:
         meta = meta.model_copy(update={"loader_kwargs": options})
     return SentenceTransformerEncoder(meta, device=device, precision=precision, **options)
