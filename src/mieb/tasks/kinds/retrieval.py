@@ -226,15 +226,23 @@ def is_text_searcher(embedder: Embedder) -> bool:
 def text_search(task: Task, data: RetrievalData, embedder: Embedder, k: int,
                 candidates: list[list[int]] | None = None) -> tuple[Any, Any]:
     """A `TextSearcher`'s ranking (BM25): the texts of both sides (images ignored, as the reference's lexical
-    search reads only the text column), top `k` over the whole corpus. With `candidates` (the multiple-choice
+    search reads only the text columns: queries as embedding models read them, documents as title + newline +
+    text), top `k` over the whole corpus. With `candidates` (the multiple-choice
     path) each query keeps those of its candidates that are in its top `k`, in ranked order, as the reference
     filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
     import numpy as np
 
+    from mieb.data.loading import read_column
+
     md = task.metadata
     subset = data.extra.get("hf_subset", md.hf_subsets[0])
-    idx, scores = embedder.encoder.search(side_texts(data.queries, "query"), side_texts(data.corpus, "document"),
-                                          k, languages=md.subset_languages(subset))
+    # The reference indexes title + "\n" + text (an empty title without one): character-level tokenisers count
+    # the newline as a token.
+    texts = read_column(data.corpus, "text")
+    titles = read_column(data.corpus, "title") if "title" in data.corpus.column_names else [""] * len(texts)
+    corpus = ["\n".join([t or "", x or ""]) for t, x in zip(titles, texts, strict=True)]
+    idx, scores = embedder.encoder.search(side_texts(data.queries, "query"), corpus, k,
+                                          languages=md.subset_languages(subset))
     if candidates is None:
         return idx, scores
     width = max((len(c) for c in candidates), default=0)
