@@ -52,6 +52,9 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "nanovdr": ("sentence_transformers", "qwen_vl_utils", "torchvision"),
     # jina-embeddings-v4's remote code loads its task adapters with peft on a Qwen2.5-VL backbone.
     "jina-v4": ("peft", "torchvision"),
+    # NVIDIA ColEmbed's remote code: v1 for transformers 4.49, v2 for 5.0 (the extras pin them).
+    "nemotron-colembed-v1": ("torchvision", "accelerate"),
+    "nemotron-colembed-v2": ("torchvision", "accelerate"),
 }
 
 

@@ -1,6 +1,7 @@
 """NVIDIA Llama NemoRetriever ColEmbed v1 and Nemotron ColEmbed VL v2 (multi-vector, MaxSim) through their
 remote code (`trust_remote_code`). Facts are the reference's (mteb `nvidia_nemotron_vl_models.py`); revisions
-are the published results' (the reference's cards name later commits). See
+are the published results' (the reference's cards name later commits). The reference's environments for
+them also install flash-attn (CUDA only); mieb asks transformers for its default attention instead. See
 `mieb.models.wrappers.nvidia_colembed`."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ COLEMBED_V2_CITATION = """@misc{moreira2026nemotroncolembedv2topperforming,
 
 def _colembed(name: str, revision: str, release_date: str, n_parameters: int, embed_dim: int,
               citation: str) -> ModelMeta:
+    v1 = citation is COLEMBED_V1_CITATION
     return ModelMeta(
         name=name,
         revision=revision,
@@ -47,6 +49,8 @@ def _colembed(name: str, revision: str, release_date: str, n_parameters: int, em
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "Transformers", "safetensors"],
         trust_remote_code=True,
+        # The remote code is written for transformers 4.49 (v1) / 5.0 (v2): the extras pin them, as the reference.
+        extra="nemotron-colembed-v1" if v1 else "nemotron-colembed-v2",
         citation=citation,
     )
 

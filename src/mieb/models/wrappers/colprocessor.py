@@ -10,6 +10,7 @@ One wrapper serves every family whose reference wrapper has that shape (mteb 2.2
   at the card's revision; "transformers:AutoModel" / "transformers:AutoProcessor" mean the checkpoint's own
   remote code (the card then says trust_remote_code, and mieb loads it only with the user's consent).
 - `processor_kwargs`: extra `from_pretrained` options of the processor (Argus: max_num_visual_tokens=2048).
+The weights load in the run's precision (the card's on CUDA: the dtype the reference's wrapper loads).
 - `fused`: how image+text inputs are encoded. "image" (ColQwen3.5's reference wrapper encodes the image and
   ignores the text); None: refused, because the other reference wrappers add the text and image token
   tensors element-wise, which fails for different token counts and has no meaning as a fusion.
