@@ -173,7 +173,8 @@ def test_bare_tensor_output_and_no_fusion(tmp_path: Path, pages: ImageColumn, fa
         Embedder(encoder, batch_size=4, num_workers=0).fused(pages, family_texts[: len(pages)])
 
 
-def test_sauerkraut_colqwen3(tmp_path: Path, pages: ImageColumn, family_texts: list[str]) -> None:
+def test_sauerkraut_colqwen3(tmp_path: Path, pages: ImageColumn, family_texts: list[str],
+                             monkeypatch: pytest.MonkeyPatch) -> None:
     """SauerkrautLM's own package (the `sauerkraut` extra): its ColQwen3 and ColQwen3Processor, the latter given
     the component signature transformers 5 needs, against reference-built token sets and scores."""
     pytest.importorskip("sauerkrautlm_colpali")
@@ -197,6 +198,19 @@ def test_sauerkraut_colqwen3(tmp_path: Path, pages: ImageColumn, family_texts: l
     np.testing.assert_allclose(encoder.similarity(txt, img).numpy(),
                                proc.score(ref_txt, ref_img, device="cpu").numpy(), atol=1e-4)
     check_contract(encoder, pages, texts, dim=128, normalised=None, batch_sizes=(1, 4))
+    # The package's loaders drop revisions: mieb downloads the card's revision and hands over the folder.
+    import huggingface_hub
+
+    calls = []
+
+    def snapshot(repo_id: str, revision: str | None = None, **kw: object) -> str:
+        calls.append((repo_id, revision))
+        return str(folder)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot)
+    hub_card = get_model_meta("VAGOsolutions/SauerkrautLM-ColQwen3-2b-v0.1")
+    get_model(hub_card, device="cpu")
+    assert calls == [(hub_card.name, hub_card.revision)]
 
 
 def test_component_signature_only_where_needed() -> None:

@@ -3,8 +3,9 @@ package, `sauerkrautlm-colpali` (the `sauerkraut` extra).
 
 As the reference (mteb `SLMColQwen3Wrapper`, `SLMColLFM2Wrapper`, `SLMColMinistral3Wrapper`): the package's
 model and processor classes at the card's revision in bf16, queries through `process_queries`, pages through
-`process_images`. The reference loads ColMinistral3 without a revision (the hub's latest); mieb pins the
-published one. The reference adds the text and image token tensors of image+text inputs element-wise, which is
+`process_images`. The package's loaders drop the revision (ColLFM2 downloads the hub's latest snapshot itself,
+ColMinistral3's processor ignores it, and the reference passes none for ColMinistral3): mieb downloads the
+published revision and hands the package that folder (`local_snapshot`). The reference adds the text and image token tensors of image+text inputs element-wise, which is
 no fusion: mieb refuses such inputs instead.
 """
 
@@ -37,7 +38,7 @@ def _slm(name: str, kind: str, revision: str, n_parameters: int, license: str = 
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        loader_kwargs={"model_class": model_class, "processor_class": processor_class},
+        loader_kwargs={"model_class": model_class, "processor_class": processor_class, "local_snapshot": True},
         license=license,
         release_date="2025-12-20",
         reference=f"https://huggingface.co/VAGOsolutions/{name}",

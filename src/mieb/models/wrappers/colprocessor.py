@@ -10,6 +10,9 @@ One wrapper serves every family whose reference wrapper has that shape (mteb 2.2
   at the card's revision; "transformers:AutoModel" / "transformers:AutoProcessor" mean the checkpoint's own
   remote code (the card then says trust_remote_code, and mieb loads it only with the user's consent).
 - `processor_kwargs`: extra `from_pretrained` options of the processor (Argus: max_num_visual_tokens=2048).
+- `local_snapshot`: download the checkpoint at the card's revision first and hand the classes the folder, for
+  packages whose loaders drop the revision (SauerkrautLM's ColLFM2 downloads the hub's latest itself and its
+  ColMinistral3 processor ignores it).
 The weights load in the run's precision (the card's on CUDA: the dtype the reference's wrapper loads).
 - `fused`: how image+text inputs are encoded. "image" (ColQwen3.5's reference wrapper encodes the image and
   ignores the text); None: refused, because the other reference wrappers add the text and image token
@@ -27,6 +30,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import torch
@@ -89,7 +93,8 @@ def reset_rope_deltas(model: torch.nn.Module) -> None:
 
 class ColProcessorEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 model_class: str, processor_class: str, processor_kwargs: dict[str, Any] | None = None, fused: Literal["image"] | None = None,
+                 model_class: str, processor_class: str, processor_kwargs: dict[str, Any] | None = None,
+                 fused: Literal["image"] | None = None, local_snapshot: bool = False,
                  maxsim_padding: MaxSimPadding = "reference"):
         super().__init__(meta, device, precision)
         if maxsim_padding not in ("reference", "masked"):
@@ -102,6 +107,10 @@ class ColProcessorEncoder(Encoder):
         model_cls = import_class(model_class, meta.extra, purpose)
         processor_cls = with_component_signature(import_class(processor_class, meta.extra, purpose))
         source, revision = resolve_weights(meta)
+        if local_snapshot and not Path(source).is_dir():
+            from huggingface_hub import snapshot_download
+
+            source, revision = snapshot_download(source, revision=revision), None
         # The weights in the run's precision (the card's on CUDA: the reference's dtype for the family).
         self.model = model_cls.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype),
                                                **remote)
@@ -134,7 +143,7 @@ def load(meta: ModelMeta, device: str | None = None, precision: str | None = Non
     assert trust_remote_code or not meta.trust_remote_code, "get_model refuses remote code without consent"
     options = {**meta.loader_kwargs, **kwargs}
     check_no_options(meta, options, ("model_class", "processor_class", "processor_kwargs", "fused",
-                                     "maxsim_padding"))
+                                     "local_snapshot", "maxsim_padding"))
     if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
         meta = meta.model_copy(update={"loader_kwargs": options})
     return ColProcessorEncoder(meta, device=device, precision=precision, **options)
