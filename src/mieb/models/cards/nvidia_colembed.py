@@ -30,7 +30,7 @@ COLEMBED_V2_CITATION = """@misc{moreira2026nemotroncolembedv2topperforming,
 
 
 def _colembed(name: str, revision: str, release_date: str, n_parameters: int, embed_dim: int,
-              citation: str) -> ModelMeta:
+              citation: str, license_of: str | None = None) -> ModelMeta:
     v1 = citation is COLEMBED_V1_CITATION
     return ModelMeta(
         name=name,
@@ -44,7 +44,7 @@ def _colembed(name: str, revision: str, release_date: str, n_parameters: int, em
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
         image=ImagePreprocessing(input="pil"),
-        license=f"https://huggingface.co/{name}/blob/main/LICENSE",
+        license=f"https://huggingface.co/{license_of or name}/blob/main/LICENSE",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "Transformers", "safetensors"],
@@ -59,7 +59,8 @@ MODELS = [
     _colembed("nvidia/llama-nemoretriever-colembed-1b-v1", "1f0fdea7f5b19532a750be109b19072d719b8177",
               "2025-06-27", 2_418_000_000, 2048, COLEMBED_V1_CITATION),
     _colembed("nvidia/llama-nemoretriever-colembed-3b-v1", "50c36f4d5271c6851aa08bd26d69f6e7ca8b870c",
-              "2025-06-27", 4_407_000_000, 3072, COLEMBED_V1_CITATION),
+              "2025-06-27", 4_407_000_000, 3072, COLEMBED_V1_CITATION,
+              license_of="nvidia/llama-nemoretriever-colembed-1b-v1"),  # the published card names the 1b's
     _colembed("nvidia/llama-nemotron-colembed-vl-3b-v2", "75f03c712cb3a252e062295f9a0966e5d95d6156",
               "2026-01-21", 4_407_000_000, 3072, COLEMBED_V2_CITATION),
     _colembed("nvidia/nemotron-colembed-vl-4b-v2", "823b1625c15fe3da73fa094205e538a7a2301a2a",
