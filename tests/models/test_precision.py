@@ -29,6 +29,12 @@ REFERENCE_PRECISION = {
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
     "colqwen": "fp16", "colsmol": "fp16", "tomoro-colqwen3": "bf16", "ops-colqwen3": "fp16",
+    # DINOv3 (DINOModel: no dtype), timm/MoCo v3 (float32, on the CPU), BLIP-2 (LAVIS model `.float()`).
+    "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
+    # BGE-VL base / large: sentence-transformers in the checkpoints' bfloat16 (the reference card's output dtype).
+    "bge-vl": "bf16",
+    # EBind: its package autocasts its backbones to bfloat16; Visualized BGE: Visualized_BGE in float32.
+    "ebind": "bf16-mixed", "visualized-bge": "fp32",
     # Zoo part 3: the weights' dtype the reference's wrappers load (torch_dtype / dtype), fp32 where none.
     "colqwen3.5": "bf16", "webai-colvec1": "bf16", "granite-vision": "fp16", "sauerkraut-colpali": "bf16",
     "nemotron-colembed": "bf16", "jina-v4": "bf16", "eager-embed": "fp16", "nanovdr": "fp32",

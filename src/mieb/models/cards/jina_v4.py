@@ -1,6 +1,6 @@
 """jina-embeddings-v4 (Jina AI; Qwen2.5-VL-3B with task adapters) through its remote code
-(`trust_remote_code`). Single-vector by default, as the reference runs it; `vector_type="multi_vector"` (an
-option of `get_model` / `mieb run --model-kwargs`) gives its late-interaction outputs. Facts are the
+(`trust_remote_code`). Single-vector by default, as the reference runs it; `get_model(name, vector_type="multi_vector",
+trust_remote_code=True)` gives its late-interaction outputs. Facts are the
 reference's (mteb `jina_models.py`); the revision is the published results'. See
 `mieb.models.wrappers.jina_v4`."""
 
