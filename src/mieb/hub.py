@@ -128,9 +128,10 @@ def _set_library_offline(offline: bool) -> None:
 
 def model_repo(meta: ModelMeta) -> str | None:
     """The Hub repository a model's weights are downloaded from; None for API models, bundled weights
-    (`bundled:...`) and local checkpoint folders, which need no Hub."""
+    (`bundled:...`), local checkpoint folders and models without weights (BM25: no parameters), which need
+    no Hub."""
     source = meta.weights_source
-    if "API" in meta.framework or ":" in source or source.startswith(("/", ".", "~")) or Path(source).exists():
+    if meta.n_parameters == 0 or "API" in meta.framework or ":" in source or source.startswith(("/", ".", "~")) or Path(source).exists():
         return None
     return source
 

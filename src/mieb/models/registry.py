@@ -70,6 +70,18 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "dinov3": ("torchvision",),
     "timm": ("timm", "torchvision"),
     "ebind": ("ebind",),
+    "sauerkraut": ("sauerkrautlm_colpali", "torchvision"),
+    "sentence-transformers": ("sentence_transformers",),
+    "bm25s": ("bm25s", "Stemmer"),
+    # qwen-vl-utils resizes images as the reference's eager-embed and NanoVDR wrappers do; Qwen3-VL's processor
+    # builds a video processor, which needs torchvision.
+    "qwen-vl": ("qwen_vl_utils", "torchvision"),
+    "nanovdr": ("sentence_transformers", "qwen_vl_utils", "torchvision"),
+    # jina-embeddings-v4's remote code loads its task adapters with peft on a Qwen2.5-VL backbone.
+    "jina-v4": ("peft", "torchvision"),
+    # NVIDIA ColEmbed's remote code: v1 for transformers 4.49, v2 for 5.0 (the extras pin them).
+    "nemotron-colembed-v1": ("torchvision", "accelerate"),
+    "nemotron-colembed-v2": ("torchvision", "accelerate"),
 }
 
 

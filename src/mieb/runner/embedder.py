@@ -31,7 +31,7 @@ from mieb.cache.keys import content_hash, fused_key, image_key, text_key
 from mieb.cache.store import EmbeddingStore
 from mieb.data.images import ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
-from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType
+from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType, TextSearcher
 from mieb.models.meta import ModelMeta
 
 if TYPE_CHECKING:
@@ -507,6 +507,20 @@ class EmbedderView:
         if sim == "cosine" or sim == "dot":
             return sim
         return self.embedder.encoder.similarity
+
+    @property
+    def searches_text(self) -> bool:
+        """The model ranks a text corpus itself (a `TextSearcher`: BM25) instead of embedding inputs."""
+        return isinstance(self.embedder.encoder, TextSearcher)
+
+    def search_texts(self, queries: Sequence[str], corpus: Sequence[str], k: int, *,
+                     languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A `TextSearcher`'s top `k` corpus positions per query and their scores (see `TextSearcher.search`);
+        TypeError for a model that embeds."""
+        encoder = self.embedder.encoder
+        if not isinstance(encoder, TextSearcher):
+            raise TypeError(f"model {encoder.name} embeds its inputs; it does not search texts")
+        return encoder.search(queries, corpus, k, languages=languages)
 
     def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None) -> Embeddings:
         return self.embedder.images(images, prompt_type=prompt_type, split=self.context.split)

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from mieb.data.hub_cache import DataNeed
 from mieb.metrics import K_VALUES
 from mieb.tasks.kinds.base import SplitContext, TaskKind
-from mieb.tasks.kinds.retrieval import LOADERS, RetrievalData, embed_side, load_retrieval, retrieval_needs
+from mieb.tasks.kinds.retrieval import (
+    LOADERS,
+    RetrievalData,
+    embed_side,
+    load_retrieval,
+    retrieval_needs,
+    text_search,
+)
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -73,6 +80,10 @@ class MultipleChoice(TaskKind[MultipleChoiceSettings, RetrievalData]):
                 what = f"candidate {missing[0]!r} is not in the corpus" if missing else "has no candidates"
                 raise TaskDataError(task.name, f"query {q!r} {what}", split=data.split)
             candidates.append([doc_pos[d] for d in cands])
+        if embedder.searches_text:
+            idx, scores = text_search(task, data, embedder, max(s.k_values), candidates)
+            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
+                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
         q = embed_side(task, data.queries, "query", embedder, data.split)
         d = embed_side(task, data.corpus, "document", embedder, data.split)
         idx, scores = rerank_candidates(q, d, candidates, similarity=embedder.scoring)

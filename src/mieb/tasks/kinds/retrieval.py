@@ -223,6 +223,10 @@ class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
         s = self.settings(task)
         doc_ids = [str(x) for x in read_column(data.corpus, "id")]
         query_ids = [str(x) for x in read_column(data.queries, "id")]
+        if embedder.searches_text:
+            idx, scores = text_search(task, data, embedder, max(s.k_values))
+            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
+                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
         q = embed_side(task, data.queries, "query", embedder, data.split)
         d = embed_side(task, data.corpus, "document", embedder, data.split)
         # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
@@ -230,6 +234,37 @@ class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
                                    tie_break=doc_id_ranks(doc_ids))
         return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
                                 k_values=s.k_values, skip_first_result=s.skip_first_result)
+
+
+def text_search(task: Task, data: RetrievalData, embedder: EmbedderView, k: int,
+                candidates: list[list[int]] | None = None) -> tuple[Any, Any]:
+    """A `TextSearcher`'s ranking (BM25): the texts of both sides (images ignored, as the reference's lexical
+    search reads only the text columns: queries as embedding models read them, documents as title + newline +
+    text), top `k` over the whole corpus. With `candidates` (the multiple-choice
+    path) each query keeps those of its candidates that are in its top `k`, in ranked order, as the reference
+    filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
+    import numpy as np
+
+    from mieb.data.loading import read_column
+
+    md = task.metadata
+    # The reference indexes title + "\n" + text (an empty title without one): character-level tokenisers count
+    # the newline as a token.
+    texts = read_column(data.corpus, "text")
+    titles = read_column(data.corpus, "title") if "title" in data.corpus.column_names else [""] * len(texts)
+    corpus = ["\n".join([t or "", x or ""]) for t, x in zip(titles, texts, strict=True)]
+    idx, scores = embedder.search_texts(side_texts(data.queries, "query"), corpus, k,
+                                        languages=md.subset_languages(embedder.context.subset))
+    if candidates is None:
+        return idx, scores
+    width = max((len(c) for c in candidates), default=0)
+    out_idx = np.full((len(candidates), width), -1, dtype=np.int64)
+    out_scores = np.full((len(candidates), width), -np.inf, dtype=np.float32)
+    for row, allowed in enumerate(candidates):
+        allowed_set = set(allowed)
+        keep = [j for j, d in enumerate(idx[row]) if d in allowed_set]
+        out_idx[row, : len(keep)], out_scores[row, : len(keep)] = idx[row][keep], scores[row][keep]
+    return out_idx, out_scores
 
 
 KIND = Retrieval()
