@@ -90,7 +90,7 @@ def open_image(raw: RawImage, mode: str | None = None) -> Image.Image:
         raise ValueError("image is empty (no bytes and no path)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about each corrupt EXIF block it reads around
-        img = Image.open(io.BytesIO(data))
+        img: Image.Image = Image.open(io.BytesIO(data))
         img.load()
         method = _UPRIGHT.get(_orientation(img))
     if method is not None:
@@ -203,7 +203,8 @@ class ImageColumn:
                         data = data.cast_column(c, HFImage(decode=False))
         self.data = data
         row_ids = range(len(data)) if rows is None else rows
-        self.items: list[tuple[int, str | None]] = [(r, c) for r in row_ids for c in (cols or [None])]
+        item_columns: list[str | None] = list(cols) if cols else [None]
+        self.items: list[tuple[int, str | None]] = [(r, c) for r in row_ids for c in item_columns]
 
     @property
     def column(self) -> str | None:

@@ -41,7 +41,7 @@ EVA_CLIP_CITATION = """@article{EVA-CLIP,
 def torchvision_image(size: int = 224, mean: tuple[float, float, float] = CLIP_MEAN,
                       std: tuple[float, float, float] = CLIP_STD, interpolation: str = "bicubic") -> ImagePreprocessing:
     # rgb="convert_last": open_clip's transform converts to RGB after Resize and CenterCrop.
-    return ImagePreprocessing(size=size, crop_size=size, interpolation=interpolation,  # type: ignore[arg-type]
+    return ImagePreprocessing(size=size, crop_size=size, interpolation=interpolation,
                               crop_rounding="round", mean=mean, std=std, rgb="convert_last")
 
 

@@ -62,12 +62,12 @@ def load_eva_clip_checkpoint(model: torch.nn.Module, path: str) -> None:
     state = torch.load(path, map_location="cpu", weights_only=True)
     for key in ("model", "module", "state_dict"):  # training checkpoints nest the weights
         state = state.get(key, state) if isinstance(state, dict) else state
-    trunk = model.visual.trunk  # type: ignore[union-attr]
+    trunk = model.visual.trunk
     trunk.load_state_dict(checkpoint_filter_fn({k: v for k, v in state.items() if k.startswith("visual.")}, trunk))
-    model.text.load_state_dict({k.removeprefix("text."): v for k, v in state.items()  # type: ignore[union-attr]
+    model.text.load_state_dict({k.removeprefix("text."): v for k, v in state.items()
                                 if k.startswith("text.")})
     with torch.no_grad():
-        model.logit_scale.copy_(state["logit_scale"].reshape(model.logit_scale.shape))  # type: ignore[union-attr]
+        model.logit_scale.copy_(state["logit_scale"].reshape(model.logit_scale.shape))
 
 
 class OpenCLIPEncoder(Encoder):
