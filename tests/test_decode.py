@@ -155,7 +155,7 @@ def test_clip_pipeline_equals_the_hf_processor_on_what_datasets_decodes(name: st
 
 @pytest.mark.parametrize("name", DECODABLE)
 def test_siglip_pipeline_equals_the_references_wrapper(name: str) -> None:
-    """SigLIP cards (rgb="convert"): mteb's wrapper calls convert("RGB") before the processor."""
+    """SigLIP cards (rgb="convert_white"): mteb's wrapper calls convert("RGB") before the processor."""
     from transformers import SiglipImageProcessorPil
 
     from mieb.models.cards.siglip import square_half
@@ -221,3 +221,41 @@ def test_decode_version_is_in_the_cache_fingerprint_and_the_results(monkeypatch:
                                           encode_kwargs={"num_workers": 0})
     model = json.loads(next((tmp_path / "out").rglob("ColourZeroShot.json")).read_text())["mieb"]["model"]
     assert model["image_decoding"] == DECODE_VERSION and model["image_preprocessing"]["rgb"] == "white"
+
+
+# Each family's RGB conversion, as the reference's wrapper for it (mteb 2.26.24, model_implementations/) and the
+# upstream code it calls do it. "keep": the reference hands the decoded image to the same upstream call as
+# mieb's wrapper (a processor, remote code, qwen-vl-utils' fetch_image), so that call converts in both.
+REFERENCE_RGB = {
+    # transformers image processors (convert_to_rgb: transparency onto white), fed the decoded image.
+    "clip": "white", "blip": "white", "blip2": "white", "dinov2": "white", "bge-vl": "white", "vlm2vec": "white",
+    "e5-v": "white", "nomic-vision": "white",
+    # The reference's processor converts nothing and fails on images that are not RGB (docs/deviations.md D2).
+    "align": "convert", "dinov3": "white", "timm": "white",
+    # convert("RGB") in the reference's wrapper (SigLIP) or in colpali_engine, then a transformers processor.
+    "siglip": "convert_white", "colpali": "convert_white", "colqwen": "convert_white", "colsmol": "convert_white",
+    # convert("RGB") in the reference's wrapper, then the processor mieb's wrapper calls too.
+    "colqwen3.5": "convert", "webai-colvec1": "convert",
+    # torchvision transforms converting after Resize and CenterCrop (open_clip, EVA-CLIP, Perception Encoder).
+    "openclip": "convert_last", "evaclip": "convert_last", "visualized-bge": "convert_last", "ebind": "convert_last",
+    # The decoded image straight into the upstream call mieb's wrapper makes too.
+    "jina-clip": "keep", "argus": "keep", "ops-colqwen3": "keep", "tomoro-colqwen3": "keep", "granite-vision": "keep",
+    "sauerkraut-colpali": "keep", "jina-v4": "keep", "nemotron-colembed": "keep", "eager-embed": "keep",
+    "nanovdr": "keep",
+    # API models: the reference sends the decoded image; mieb sends RGB (docs/deviations.md D17).
+    "cohere": "convert", "voyage": "convert",
+}
+
+
+def test_every_card_converts_to_rgb_as_its_familys_reference() -> None:
+    """A new family with images must state its conversion here, checked against the reference's wrapper."""
+    from mieb.models.registry import get_model_metas
+
+    seen = set()
+    for meta in get_model_metas():
+        if meta.image is None:
+            continue
+        assert meta.family in REFERENCE_RGB, f"{meta.name}: family {meta.family!r} has no reference RGB conversion here"
+        assert meta.image.rgb == REFERENCE_RGB[meta.family], meta.name
+        seen.add(meta.family)
+    assert seen == set(REFERENCE_RGB)
