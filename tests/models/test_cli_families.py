@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import pytest
 from api_provider import serve
+from mllm_builders import make_tiny_qwen_omni
 from model_builders import (
     make_tiny_align,
     make_tiny_blip,
@@ -30,7 +31,9 @@ from model_builders import (
     make_tiny_vlm2vec,
 )
 
-from mieb.models.registry import get_model_metas
+from mieb.models.registry import get_model_meta, get_model_metas
+
+MLLM = ("sentence_transformers", "peft", "torchvision")  # the `mllm` extra
 
 
 class Case(NamedTuple):
@@ -39,6 +42,7 @@ class Case(NamedTuple):
     task: str = "ShapesZeroShot"
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
+    hub: str = ""  # a card name: the built folder is served as that Hub repository at the card's revision
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -62,6 +66,7 @@ CASES = [
     # Multi-vector: retrieval (the reference's zero-shot path has no multi-vector scoring).
     Case("colpali", built(make_tiny_colpali), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
+    Case("lco-embedding", built(make_tiny_qwen_omni), needs=MLLM, hub="LCO-Embedding/LCO-Embedding-Omni-3B"),
 ]
 IDS = [
     "clip",
@@ -79,6 +84,7 @@ IDS = [
     "evaclip",
     "colpali",
     "vlm2vec",
+    "lco-embedding",
 ]
 
 
@@ -95,6 +101,11 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for module in case.needs:
         pytest.importorskip(module)
     model = case.model(tmp_path)
+    if case.hub:
+        from mllm_builders import offline_hub
+
+        offline_hub(monkeypatch, tmp_path / "hub", {case.hub: (get_model_meta(case.hub).revision, Path(model))})
+        model = case.hub
     out = tmp_path / "results"
     args = [
         "run",

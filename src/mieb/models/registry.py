@@ -43,6 +43,9 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "colpali": ("colpali_engine", "peft", "torchvision"),
     # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
     "vlm2vec": ("peft", "torchvision"),
+    # Multimodal-LLM embedders: Qwen-VL / Qwen-Omni processors (torchvision), sentence-transformers' multimodal
+    # models, PEFT adapters.
+    "mllm": ("sentence_transformers", "peft", "torchvision"),
 }
 
 
