@@ -5,8 +5,11 @@ torchvision (transformers 5's Qwen processors build a video processor), hence th
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -94,3 +97,170 @@ def make_tiny_qwen_omni(folder: Path, *, seed: int = 0) -> Path:
                          feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tok,
                          chat_template=OMNI_CHAT_TEMPLATE).save_pretrained(folder)
     return folder
+
+
+QWEN_VL_SYSTEM = "You are a tiny helpful assistant."
+# Qwen2-VL's / Qwen3-VL's chat-template layout: a default system turn unless one is given, one
+# <|vision_start|><|image_pad|><|vision_end|> per image, text parts verbatim, in the content's order.
+QWEN_VL_CHAT_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and message['role'] != 'system' %}<|im_start|>system\n"
+    + QWEN_VL_SYSTEM + "<|im_end|>\n{% endif %}<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}"
+    "{{ message['content'] }}{% else %}{% for c in message['content'] %}{% if c['type'] == 'image' %}"
+    "<|vision_start|><|image_pad|><|vision_end|>{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}{% endfor %}"
+    "{% endif %}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+QWEN_VL_SPECIAL = ["<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>", "<|image_pad|>",
+                   "<|video_pad|>"]
+
+
+def tiny_qwen_vl_tokenizer():  # noqa: ANN201 - a transformers PreTrainedTokenizerFast
+    """Byte-level, no merges (one token per byte), with Qwen2-VL's / Qwen3-VL's special tokens."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    tok = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens(["<|endoftext|>", *QWEN_VL_SPECIAL])
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<|endoftext|>", eos_token="<|im_end|>",
+                                   extra_special_tokens={})
+
+
+def make_tiny_qwen2_vl(folder: Path, *, seed: int = 0) -> Path:
+    """Qwen2VLForConditionalGeneration + Qwen2VLProcessor (Qwen2-VL's pixel bounds, the chat template above),
+    the layout of GME's checkpoints."""
+    from transformers import (
+        Qwen2VLConfig,
+        Qwen2VLForConditionalGeneration,
+        Qwen2VLImageProcessorPil,
+        Qwen2VLProcessor,
+        Qwen2VLVideoProcessor,
+    )
+
+    tok = tiny_qwen_vl_tokenizer()
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN_VL_SPECIAL}
+    cfg = Qwen2VLConfig(
+        vision_config={"depth": 2, "embed_dim": 32, "hidden_size": 32, "mlp_ratio": 2, "num_heads": 2,
+                       "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2},
+        text_config={"vocab_size": len(tok), "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                     "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 4096,
+                     "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]},
+                     "eos_token_id": ids["<|im_end|>"], "pad_token_id": tok.pad_token_id},
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"],
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    Qwen2VLForConditionalGeneration(cfg).save_pretrained(folder)
+    image_processor = Qwen2VLImageProcessorPil(size={"shortest_edge": 56 * 56, "longest_edge": 28 * 28 * 1280})
+    Qwen2VLProcessor(image_processor=image_processor, tokenizer=tok, video_processor=Qwen2VLVideoProcessor(),
+                     chat_template=QWEN_VL_CHAT_TEMPLATE).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_qwen3_vl(folder: Path, *, seed: int = 0) -> Path:
+    """Qwen3VLForConditionalGeneration (16-px patches merged 2 x 2, deepstack features) + Qwen3VLProcessor
+    with the chat template above."""
+    from transformers import (
+        Qwen2VLImageProcessorPil,
+        Qwen3VLConfig,
+        Qwen3VLForConditionalGeneration,
+        Qwen3VLProcessor,
+        Qwen3VLVideoProcessor,
+    )
+
+    tok = tiny_qwen_vl_tokenizer()
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN_VL_SPECIAL}
+    cfg = Qwen3VLConfig(
+        vision_config={"depth": 2, "hidden_size": 32, "intermediate_size": 64, "num_heads": 2, "patch_size": 16,
+                       "spatial_merge_size": 2, "temporal_patch_size": 2, "out_hidden_size": 32,
+                       "num_position_embeddings": 64, "deepstack_visual_indexes": [0]},
+        text_config={"vocab_size": len(tok), "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                     "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 16,
+                     "max_position_embeddings": 4096,
+                     "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3],
+                                         "mrope_interleaved": True},
+                     "eos_token_id": ids["<|im_end|>"], "pad_token_id": tok.pad_token_id},
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"],
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    Qwen3VLForConditionalGeneration(cfg).save_pretrained(folder)
+    image_processor = Qwen2VLImageProcessorPil(size={"shortest_edge": 64 * 64, "longest_edge": 32 * 32 * 1280},
+                                               patch_size=16, merge_size=2, image_mean=[0.5] * 3, image_std=[0.5] * 3)
+    Qwen3VLProcessor(image_processor=image_processor, tokenizer=tok, video_processor=Qwen3VLVideoProcessor(),
+                     chat_template=QWEN_VL_CHAT_TEMPLATE).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_st(folder: Path, backbone: Path, *, prompts: dict[str, str] | None = None,
+                 routes: tuple[str, ...] = ()) -> Path:
+    """A sentence-transformers model saved to `folder`: the multimodal Transformer module on `backbone`
+    (its processor and chat template), last-token pooling, L2 normalisation, the prompt table `prompts`.
+    With `routes`, a Router sends each `task=` name through its own random Dense layer after pooling (a
+    stand-in for per-task adapters)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import (
+        Dense,
+        Normalize,
+        Pooling,
+        Router,
+        Transformer,
+    )
+
+    transformer = Transformer(str(backbone))
+    dim = transformer.get_embedding_dimension()
+    pooling = Pooling(dim, pooling_mode="lasttoken")
+    if routes:
+        torch.manual_seed(len(routes))
+        modules: list[torch.nn.Module] = [Router({r: [transformer, pooling, Dense(dim, dim)] for r in routes},
+                                                 default_route=routes[0])]
+    else:
+        modules = [transformer, pooling]
+    SentenceTransformer(modules=[*modules, Normalize()], prompts=prompts or {}).save(str(folder))
+    return folder
+
+
+@contextlib.contextmanager
+def processor_calls(processor: Any) -> Iterator[list[tuple[list[str], dict[str, Any]]]]:
+    """Records what `processor` is called with (its rendered texts and text kwargs), by swapping the
+    instance's class for a recording subclass for the duration."""
+    calls: list[tuple[list[str], dict[str, Any]]] = []
+    original = type(processor)
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        text = kwargs.get("text", args[0] if args else None)
+        calls.append((list(text) if isinstance(text, list | tuple) else [text], dict(kwargs.get("text_kwargs", {}))))
+        return original.__call__(self, *args, **kwargs)
+
+    processor.__class__ = type(f"Recording{original.__name__}", (original,), {"__call__": call})
+    try:
+        yield calls
+    finally:
+        processor.__class__ = original
+
+
+def make_tiny_omniembed(root: Path, base_name: str, *, prompts: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """OmniEmbed's layout: (adapter folder, base folder). The base is a tiny Qwen2.5-Omni thinker; the
+    adapter folder is a sentence-transformers model (processor, pooling, normalisation, prompts) whose weights
+    are a LoRA adapter (random B matrices, so it changes outputs) whose adapter_config.json names the base as
+    `base_name`, a hub id without a revision, as the real one does. Needs peft."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModel
+
+    base = make_tiny_qwen_omni(root / "base")
+    adapter = make_tiny_st(root / "adapter", base, prompts=prompts)
+    for full_model_file in ("model.safetensors", "config.json"):  # an adapter repository has neither
+        (adapter / full_model_file).unlink()
+    lora = get_peft_model(AutoModel.from_pretrained(base),  # the class sentence-transformers loads
+                          LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for name, param in lora.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0.0, 0.5)
+    lora.peft_config["default"].base_model_name_or_path = base_name
+    lora.save_pretrained(adapter)
+    return adapter, base

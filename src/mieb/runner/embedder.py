@@ -23,6 +23,7 @@ it, as with powers of two), so the embeddings are identical to that run's.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -224,7 +225,8 @@ class Embedder:
             task_type=self.task_type,
             category=self.category,
             prompt_type=prompt_type,
-            instruction=self.instructions.get(prompt_type) if prompt_type else None,
+            instruction=self.instructions.get(prompt_type, "" if self.instructions else None) if prompt_type
+            else None,
         )
 
     def _key_context(self, ctx: EncodeContext) -> EncodeContext | None:
@@ -257,10 +259,12 @@ class Embedder:
         self.stats.seconds += time.perf_counter() - t0
         return out
 
-    def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
+    def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None,
+              text_first: bool = False) -> Any:
         """Image+text inputs: the sum of the unnormalised embeddings (fusion="sum", as the reference's
         CLIP-family wrappers do), the model's own joint encoding (fusion="joint"), or, for multi-vector
-        models, each item's text tokens followed by its image tokens (fusion="concat")."""
+        models, each item's text tokens followed by its image tokens (fusion="concat"). `text_first`: the
+        dataset holds the text column before the image column (see `EncodeContext.text_first`)."""
         if len(images) != len(texts):
             raise ValueError(f"task {self.task_name}: {len(images)} images but {len(texts)} texts to fuse")
         if self.meta.fusion == "concat":
@@ -273,12 +277,13 @@ class Embedder:
             return self.images(images, prompt_type=prompt_type) + self.texts(texts, prompt_type=prompt_type)
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
-            ctx = self.context(prompt_type)
+            ctx = dataclasses.replace(self.context(prompt_type), text_first=text_first)
             texts = list(texts)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
-            keys = [fused_key(h, t, kctx) for h, t in zip(self._image_hashes(images), texts, strict=True)]
+            keys = [fused_key(h, t, kctx, text_first=text_first)
+                    for h, t in zip(self._image_hashes(images), texts, strict=True)]
             out = self._resolve(keys, "images", lambda todo: self._encode_images(images, todo, ctx, texts))
             self.stats.seconds += time.perf_counter() - t0
             return out
