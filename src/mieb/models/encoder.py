@@ -8,6 +8,7 @@ precision, caching and validation of outputs, so every model gets the same fast 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,11 +17,11 @@ import numpy as np
 import torch
 
 from mieb.errors import ModalityError
-from mieb.models.meta import ModelMeta
+from mieb.models.meta import PRECISIONS, ModelMeta, Precision
 
-Precision = Literal["fp32", "fp16", "bf16"]
 PromptType = Literal["query", "document"]
 _DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,21 @@ def resolve_device(device: str | None) -> torch.device:
     return torch.device(device)
 
 
-def resolve_precision(precision: str | None, device: torch.device) -> Precision:
-    """fp32 on CPU (the reference's numbers); bf16 (or fp16 without bf16 support) autocast on CUDA."""
+def resolve_precision(precision: str | None, device: torch.device, default: Precision = "fp32"
+                      ) -> tuple[Precision, str | None]:
+    """(the precision to run, a note when it is not the card's default).
+
+    `None` / "auto": the card's `default` on CUDA; fp32 elsewhere, because the reference's autocast
+    (`torch.cuda.amp.autocast()`) does nothing off CUDA and half-precision weights are slow or unsupported
+    by CPU kernels. Anything else is run as asked. Raises ValueError for an unknown precision.
+    """
     if precision in (None, "auto"):
-        if device.type == "cuda":
-            return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-        return "fp32"
-    if precision not in ("fp32", "fp16", "bf16"):
-        raise ValueError(f"precision must be fp32, fp16 or bf16, not {precision!r}")
-    return precision  # type: ignore[return-value]
+        if device.type == "cuda" or default == "fp32":
+            return default, None
+        return "fp32", f"the card's precision {default} applies on CUDA; running fp32 on {device.type}"
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be auto or one of {', '.join(PRECISIONS)}, not {precision!r}")
+    return precision, None  # type: ignore[return-value]
 
 
 MaxSimPadding = Literal["reference", "masked"]
@@ -191,7 +198,9 @@ class Encoder:
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None):
         self.meta = meta
         self.device = resolve_device(device)
-        self.precision: Precision = resolve_precision(precision, self.device)
+        self.precision, self.precision_note = resolve_precision(precision, self.device, meta.precision)
+        if self.precision_note:
+            logger.warning("model %s: %s", meta.name, self.precision_note)
 
     @property
     def name(self) -> str:
@@ -201,14 +210,21 @@ class Encoder:
     def modalities(self) -> list[str]:
         return list(self.meta.modalities)
 
+    @property
+    def weights_dtype(self) -> torch.dtype:
+        """The dtype to load weights in (and cast floating inputs to): float16 / bfloat16 for "fp16" /
+        "bf16", float32 otherwise (the "-mixed" precisions keep float32 weights under autocast)."""
+        return _DTYPES.get(self.precision, torch.float32)
+
     @contextlib.contextmanager
     def autocast(self) -> Iterator[None]:
-        """Inference mode plus, off fp32, autocast to the configured half precision."""
+        """Inference mode plus, for the "-mixed" precisions, autocast to their half dtype."""
         with torch.inference_mode():
-            if self.precision == "fp32":
+            if not self.precision.endswith("-mixed"):
                 yield
             else:
-                with torch.autocast(device_type=self.device.type, dtype=_DTYPES[self.precision]):
+                dtype = _DTYPES[self.precision.removesuffix("-mixed")]
+                with torch.autocast(device_type=self.device.type, dtype=dtype):
                     yield
 
     def encode_images(self, images: Any, ctx: EncodeContext) -> Any:

@@ -335,6 +335,8 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
         },
         "run": {
             "precision": encoder.precision,
+            "card_precision": meta.precision,
+            **({"precision_note": encoder.precision_note} if encoder.precision_note else {}),
             "device": str(encoder.device),
             "batch_size": batch_size,
             # halvings after the device ran out of memory: {"inputs", "from", "to"} each, in order

@@ -28,6 +28,7 @@ MODELS = [
         modalities=["image", "text"],
         n_parameters=7_566_264_320,
         embed_dim=4096,
+        precision="fp16",  # the reference's output dtype
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),

@@ -64,6 +64,7 @@ MODELS = [
         modalities=["image", "text"],
         n_parameters=2_445_009_536,
         embed_dim=2048,
+        precision="bf16",  # the checkpoint's dtype, which the reference keeps (transformers' "auto")
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=1024),  # text-only inputs; with an image, 32768

@@ -1,8 +1,8 @@
 """ColPali (PaliGemma-3B + LoRA, 128-d token embeddings) through `colpali_engine`: multi-vector, MaxSim.
 
-As the reference (mteb `colpali_models.py`): the adapter at the card's revision on its base model, in fp16
-(`torch_dtype`), images through `process_images`, queries prefixed "Query: " and followed by ten
-`<pad>` augmentation tokens through `process_texts`; scores are late-interaction MaxSim with the
+As the reference (mteb `colpali_models.py`): the adapter at the card's revision on its base model, with fp16
+weights (its `torch_dtype`; the card's precision "fp16"), images through `process_images`, queries prefixed
+"Query: " and followed by ten `<pad>` augmentation tokens through `process_texts`; scores are late-interaction MaxSim with the
 reference's zero padding (a document shorter than the longest one encoded with it has zero tokens, which
 floor every query token's best match at 0; `mieb.models.encoder.maxsim`); image+text inputs join their
 token sets (fusion "concat"). The processor builds PaliGemma's prompt and resizes, so images
@@ -39,10 +39,11 @@ def _colpali(name: str, revision: str, release_date: str) -> ModelMeta:
         n_parameters=2_920_000_000,
         embed_dim=128,
         similarity="max_sim",
+        precision="fp16",  # the reference loads the weights with torch_dtype=float16
         fusion="concat",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
-        loader_kwargs={"torch_dtype": "float16", "query_prefix": "Query: "},
+        loader_kwargs={"query_prefix": "Query: "},
         license="apache-2.0",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",
@@ -69,6 +70,6 @@ def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
     return MODELS[-1].model_copy(update=dict(
         name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path), embed_dim=None,
-        loader_kwargs={"torch_dtype": "float32", "query_prefix": "Query: "}, reference=str(path.resolve()),
+        reference=str(path.resolve()),
         release_date=None, citation=None,
     ))

@@ -31,6 +31,7 @@ def _e5_omni(size: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="bf16",  # the reference keeps the checkpoint's dtype (bfloat16)
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=512),  # text-only inputs; with an image, none

@@ -36,6 +36,7 @@ def _gme(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMe
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="fp16",  # the reference loads with torch_dtype=float16
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=1800),

@@ -36,6 +36,7 @@ def _lco(size: str, revision: str, release_date: str, n_parameters: int, embed_d
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="bf16",  # the reference loads the thinker in bfloat16
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=300),  # the wrapper cuts texts to 300 tokens before templating

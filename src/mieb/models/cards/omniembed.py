@@ -30,6 +30,7 @@ MODELS = [
         modalities=["image", "text"],
         n_parameters=8_931_813_888,
         embed_dim=3584,
+        precision="bf16",  # the reference passes torch_dtype="bfloat16"
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=512),  # text-only inputs; with an image, none

@@ -32,6 +32,7 @@ def _qwen3_vl(size: str, revision: str, n_parameters: int, embed_dim: int) -> Mo
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="bf16",  # the reference's output dtype
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),

@@ -1,7 +1,8 @@
 """ColPali through `colpali_engine` (the `colpali` extra): multi-vector outputs scored with MaxSim.
 
 Loading is the reference's: `ColPali.from_pretrained(name, adapter_kwargs={"revision": ...})` (the hub repo
-is a LoRA adapter on its PaliGemma base) in the card's dtype, and `ColPaliProcessor`. Queries are
+is a LoRA adapter on its PaliGemma base) in the run's precision (the card's: fp16 weights, as the reference's
+`torch_dtype=float16`), and `ColPaliProcessor`. Queries are
 "Query: " + text + ten pad tokens ("query augmentation"), documents images with PaliGemma's prompt. The
 model zeroes padded positions; each item keeps only its attended tokens, returned as a `MultiVector`, and
 texts are right-padded, so embeddings do not depend on how items were batched. Scores reproduce the
@@ -14,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import torch
 
 from mieb.models.encoder import EncodeContext, Encoder, MaxSimPadding, MultiVector
 from mieb.models.meta import ModelMeta
@@ -30,7 +29,7 @@ from mieb.models.wrappers._common import (
 
 class ColPaliEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 torch_dtype: str = "float16", query_prefix: str = "Query: ", augmentation_tokens: int = 10,
+                 query_prefix: str = "Query: ", augmentation_tokens: int = 10,
                  maxsim_padding: MaxSimPadding = "reference"):
         super().__init__(meta, device, precision)
         if maxsim_padding not in ("reference", "masked"):
@@ -41,7 +40,7 @@ class ColPaliEncoder(Encoder):
         extra: dict[str, Any] = {} if Path(source).is_dir() else {"adapter_kwargs": {"revision": revision}}
         # Eager attention: with transformers 5's SDPA path, PaliGemma's bidirectional prefix lets a query's
         # tokens see its batch's padding (outputs change with the batch); eager masks it exactly.
-        model = models.ColPali.from_pretrained(source, **dtype_kwarg(getattr(torch, torch_dtype)),
+        model = models.ColPali.from_pretrained(source, **dtype_kwarg(self.weights_dtype),
                                                attn_implementation="eager", **extra)
         # colpali_engine's ColPali overrides tie_weights, so under transformers 5 the (unused) LM head can stay
         # on the meta device; tie it to the embeddings as the PaliGemma checkpoint intends.
@@ -70,7 +69,7 @@ class ColPaliEncoder(Encoder):
 
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> ColPaliEncoder:
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("torch_dtype", "query_prefix", "augmentation_tokens", "maxsim_padding"))
+    check_no_options(meta, options, ("query_prefix", "augmentation_tokens", "maxsim_padding"))
     if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
         meta = meta.model_copy(update={"loader_kwargs": options})
     return ColPaliEncoder(meta, device=device, precision=precision, **options)

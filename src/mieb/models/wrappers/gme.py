@@ -69,9 +69,8 @@ class GMEEncoder(Encoder):
         # transformers 5's Qwen2-VL image processors read the pixel bounds from `size`
         self.processor.image_processor.size = {"shortest_edge": min_image_tokens * FACTOR**2,
                                                "longest_edge": max_image_tokens * FACTOR**2}
-        dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision, torch.float32)
         self.model = Qwen2VLForConditionalGeneration.from_pretrained(
-            source, revision=revision, **dtype_kwarg(dtype)).to(self.device).eval()
+            source, revision=revision, **dtype_kwarg(self.weights_dtype)).to(self.device).eval()
         assert meta.text is not None
         self.max_length = meta.text.max_length
 

@@ -27,9 +27,8 @@ class LCOEmbeddingEncoder(Encoder):
         source, revision = resolve_weights(meta)
         self.processor = Qwen2_5OmniProcessor.from_pretrained(source, revision=revision)
         self.processor.tokenizer.padding_side = "left"  # the last position is every item's own last token
-        dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision, torch.float32)
         self.model = Qwen2_5OmniThinkerForConditionalGeneration.from_pretrained(
-            source, revision=revision, **dtype_kwarg(dtype)).to(self.device).eval()
+            source, revision=revision, **dtype_kwarg(self.weights_dtype)).to(self.device).eval()
         # Only hidden states are read: run the vocabulary projection on the last position alone (memory).
         self.model.lm_head.register_forward_pre_hook(lambda _module, args: (args[0][:, -1:, :],))
         assert meta.text is not None and meta.text.max_length is not None

@@ -46,10 +46,9 @@ class SentenceTransformerEncoder(Encoder):
         super().__init__(meta, device, precision)
         st = require("sentence_transformers", meta.extra, f"model {meta.name}")
         source, revision = self.source()
-        dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision, torch.float32)
         self.model = st.SentenceTransformer(
             source, revision=revision, device=str(self.device), trust_remote_code=meta.trust_remote_code,
-            model_kwargs={**dtype_kwarg(dtype), **(model_kwargs or {})}, processor_kwargs=processor_kwargs or None,
+            model_kwargs={**dtype_kwarg(self.weights_dtype), **(model_kwargs or {})}, processor_kwargs=processor_kwargs or None,
         )
         self.model.eval()
         self.prompts: dict[str, str] = {k: v for k, v in (self.model.prompts or {}).items() if v is not None}
