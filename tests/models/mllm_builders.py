@@ -264,3 +264,30 @@ def make_tiny_omniembed(root: Path, base_name: str, *, prompts: dict[str, str] |
     lora.peft_config["default"].base_model_name_or_path = base_name
     lora.save_pretrained(adapter)
     return adapter, base
+
+
+def tiny_hub_repos(card: str, root: Path) -> dict[str, tuple[str, Path]]:
+    """Tiny stand-ins (built under `root`) for the Hub repositories a card of the MLLM families loads, as
+    `offline_hub` takes them: {repository: (revision, folder)}."""
+    from mieb.models.registry import get_model_meta
+
+    meta = get_model_meta(card)
+    assert meta.revision is not None
+    if meta.family == "lco-embedding":
+        return {card: (meta.revision, make_tiny_qwen_omni(root / "model"))}
+    if meta.family == "gme":
+        return {card: (meta.revision, make_tiny_qwen2_vl(root / "model"))}
+    if meta.family == "omniembed":
+        base_name = "Tevatron/Qwen2.5-Omni-7B-Thinker"
+        adapter, base = make_tiny_omniembed(root, base_name, prompts={"query": "Query: "})
+        return {card: (meta.revision, adapter), base_name: (meta.loader_kwargs["base_revision"], base)}
+    backbones = {"e5-omni": make_tiny_qwen_omni, "bidirlm-omni": make_tiny_qwen3_vl,
+                 "qwen3-vl-embedding": make_tiny_qwen3_vl, "bge-vl-mllm": make_tiny_qwen2_vl}
+    if meta.family in backbones:
+        backbone = backbones[meta.family](root / "backbone")
+        return {card: (meta.revision, make_tiny_st(root / "model", backbone, prompts={"query": "Query: "}))}
+    if meta.family == "jina-v5-omni":
+        routes = ("retrieval", "text-matching", "clustering", "classification")
+        return {card: (meta.revision, make_tiny_st(root / "model", make_tiny_qwen3_vl(root / "backbone"),
+                                                   routes=routes))}
+    raise KeyError(f"no tiny stand-in for {card} (family {meta.family})")

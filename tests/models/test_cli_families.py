@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 import pytest
 from api_provider import serve
-from mllm_builders import make_tiny_qwen_omni
 from model_builders import (
     make_tiny_align,
     make_tiny_blip,
@@ -31,7 +30,7 @@ from model_builders import (
     make_tiny_vlm2vec,
 )
 
-from mieb.models.registry import get_model_meta, get_model_metas
+from mieb.models.registry import get_model_metas
 
 MLLM = ("sentence_transformers", "peft", "torchvision")  # the `mllm` extra
 
@@ -42,7 +41,7 @@ class Case(NamedTuple):
     task: str = "ShapesZeroShot"
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
-    hub: str = ""  # a card name: the built folder is served as that Hub repository at the card's revision
+    hub: bool = False  # `model` is a card name, loaded from tiny stand-ins served as its Hub repositories
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -66,7 +65,16 @@ CASES = [
     # Multi-vector: retrieval (the reference's zero-shot path has no multi-vector scoring).
     Case("colpali", built(make_tiny_colpali), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
-    Case("lco-embedding", built(make_tiny_qwen_omni), needs=MLLM, hub="LCO-Embedding/LCO-Embedding-Omni-3B"),
+    Case("lco-embedding", lambda tmp: "LCO-Embedding/LCO-Embedding-Omni-3B", needs=MLLM, hub=True),
+    Case("e5-omni", lambda tmp: "Haon-Chen/e5-omni-3B", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("omniembed", lambda tmp: "Tevatron/OmniEmbed-v0.1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("bidirlm-omni", lambda tmp: "BidirLM/BidirLM-Omni-2.5B-Embedding", needs=MLLM, hub=True,
+         flags=("--trust-remote-code",)),
+    Case("jina-v5-omni", lambda tmp: "jinaai/jina-embeddings-v5-omni-nano", needs=MLLM, hub=True,
+         flags=("--trust-remote-code",)),
+    Case("qwen3-vl-embedding", lambda tmp: "Qwen/Qwen3-VL-Embedding-2B", needs=MLLM, hub=True),
+    Case("bge-vl-mllm", lambda tmp: "BAAI/BGE-VL-MLLM-S1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("gme", lambda tmp: "Alibaba-NLP/gme-Qwen2-VL-2B-Instruct", needs=MLLM, hub=True),
 ]
 IDS = [
     "clip",
@@ -85,6 +93,13 @@ IDS = [
     "colpali",
     "vlm2vec",
     "lco-embedding",
+    "e5-omni",
+    "omniembed",
+    "bidirlm-omni",
+    "jina-v5-omni",
+    "qwen3-vl-embedding",
+    "bge-vl-mllm",
+    "gme",
 ]
 
 
@@ -102,10 +117,9 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         pytest.importorskip(module)
     model = case.model(tmp_path)
     if case.hub:
-        from mllm_builders import offline_hub
+        from mllm_builders import offline_hub, tiny_hub_repos
 
-        offline_hub(monkeypatch, tmp_path / "hub", {case.hub: (get_model_meta(case.hub).revision, Path(model))})
-        model = case.hub
+        offline_hub(monkeypatch, tmp_path / "hub", tiny_hub_repos(model, tmp_path / "tiny"))
     out = tmp_path / "results"
     args = [
         "run",
