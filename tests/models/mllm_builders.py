@@ -6,6 +6,9 @@ torchvision (transformers 5's Qwen processors build a video processor), hence th
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +20,24 @@ import torch
 
 def offline_hub(monkeypatch: pytest.MonkeyPatch, root: Path, repos: dict[str, tuple[str, Path]]) -> None:
     """Serve local folders as Hub repositories: each `name: (revision, folder)` is copied into a Hugging Face
-    cache under `root` (`models--org--name/snapshots/<revision>/`, as a download leaves it) and the Hub is
+    cache under `root` (`models--org--name/snapshots/<commit>/`, plus `refs/<branch>` when the revision is a
+    branch, as a download leaves it) and the Hub is
     switched off, so `from_pretrained(name, revision=...)` and sentence-transformers load the folder exactly
     as they load the real checkpoint at that revision on a machine that downloaded it."""
     import huggingface_hub.constants as hub
 
     for name, (revision, folder) in repos.items():
         repo = root / f"models--{name.replace('/', '--')}"
-        shutil.copytree(folder, repo / "snapshots" / revision, dirs_exist_ok=True)
+        commit = revision
+        if not re.fullmatch(r"[0-9a-f]{40}", revision):  # a branch: refs/<branch> names its commit,
+            # here a digest of the folder's code and configs (transformers caches remote code per commit)
+            digest = hashlib.sha1(name.encode())
+            for f in sorted(folder.glob("*.py")) + sorted(folder.glob("*.json")):
+                digest.update(f.name.encode() + f.read_bytes())
+            commit = digest.hexdigest()
+            (repo / "refs").mkdir(parents=True, exist_ok=True)
+            (repo / "refs" / revision).write_text(commit)
+        shutil.copytree(folder, repo / "snapshots" / commit, dirs_exist_ok=True)
         (repo / "refs").mkdir(exist_ok=True)
     monkeypatch.setattr(hub, "HF_HUB_CACHE", str(root))
     monkeypatch.setattr(hub, "HF_HUB_OFFLINE", True)
@@ -291,3 +304,56 @@ def tiny_hub_repos(card: str, root: Path) -> dict[str, tuple[str, Path]]:
         return {card: (meta.revision, make_tiny_st(root / "model", make_tiny_qwen3_vl(root / "backbone"),
                                                    routes=routes))}
     raise KeyError(f"no tiny stand-in for {card} (family {meta.family})")
+
+
+PHI3_V_CODE = Path(__file__).parent / "remote_code" / "phi3_v"
+
+
+def make_tiny_phi3_v(folder: Path, *, seed: int = 0) -> Path:
+    """Phi-3.5-vision-instruct's layout around the stand-in remote code (`remote_code/phi3_v/`): config.json
+    whose auto_map names it, the processor's `preprocessor_config.json` (num_crops 16, as the checkpoint's),
+    a byte-level tokenizer with Phi-3's <s> / <|endoftext|> / <|end|>."""
+    from model_builders import tiny_byte_tokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in PHI3_V_CODE.glob("*.py"):
+        shutil.copy(source, folder / source.name)
+    tok = tiny_byte_tokenizer([], bos="<s>", pad="<|endoftext|>", eos="<|end|>")
+    (folder / "config.json").write_text(json.dumps({
+        "model_type": "phi3_v", "crop_size": 16, "tokens_per_crop": 2,
+        "auto_map": {"AutoConfig": "configuration_phi3_v.Phi3VConfig",
+                     "AutoModelForCausalLM": "modeling_phi3_v.Phi3VForCausalLM"},
+        "text_config": {"vocab_size": len(tok), "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                        "num_attention_heads": 2, "num_key_value_heads": 2, "max_position_embeddings": 1024,
+                        "pad_token_id": tok.pad_token_id, "bos_token_id": tok.bos_token_id,
+                        "eos_token_id": tok.eos_token_id},
+    }))
+    cfg = AutoConfig.from_pretrained(folder, trust_remote_code=True)
+    torch.manual_seed(seed)
+    AutoModelForCausalLM.from_config(cfg, trust_remote_code=True).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    (folder / "preprocessor_config.json").write_text(json.dumps({
+        "auto_map": {"AutoProcessor": "processing_phi3_v.Phi3VProcessor"}, "processor_class": "Phi3VProcessor",
+        "num_crops": 16, "crop_size": 16, "tokens_per_crop": 2, "image_mean": 0.5, "image_std": 0.5}))
+    return folder
+
+
+def make_tiny_vlm2vec_v1(root: Path) -> dict[str, Path]:
+    """VLM2Vec v1's repositories: the Phi-3.5-V base, a fully fine-tuned model (other weights, same layout)
+    and a LoRA adapter on the base (random B matrices) whose config names the base by its hub id."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    base = make_tiny_phi3_v(root / "base")
+    full = make_tiny_phi3_v(root / "full", seed=1)
+    model = AutoModelForCausalLM.from_pretrained(base, trust_remote_code=True)
+    lora = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["qkv_proj", "o_proj"]))
+    torch.manual_seed(2)
+    with torch.no_grad():
+        for name, param in lora.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0.0, 0.5)
+    lora.peft_config["default"].base_model_name_or_path = "microsoft/Phi-3.5-vision-instruct"
+    lora.save_pretrained(root / "lora")
+    return {"base": base, "full": full, "lora": root / "lora"}

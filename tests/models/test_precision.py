@@ -27,6 +27,10 @@ REFERENCE_PRECISION = {
     "clip": "fp32", "siglip": "fp32", "dinov2": "fp32", "blip": "fp32", "align": "fp32",
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
+    # multimodal LLMs: torch_dtype in the wrapper (LCO-Embedding, OmniEmbed, GME), else the reference card's
+    # output dtype (the checkpoint's own dtype, which transformers 5 loads by default)
+    "lco-embedding": "bf16", "e5-omni": "bf16", "omniembed": "bf16", "bidirlm-omni": "bf16",
+    "jina-v5-omni": "bf16", "qwen3-vl-embedding": "bf16", "bge-vl-mllm": "fp16", "gme": "fp16",
 }
 
 
