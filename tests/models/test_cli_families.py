@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import pytest
 from api_provider import serve
+from colvision_builders import make_tiny_colqwen, make_tiny_colqwen3, make_tiny_colsmol
 from model_builders import (
     make_tiny_align,
     make_tiny_blip,
@@ -65,6 +66,13 @@ CASES = [
     # Multi-vector: retrieval (the reference's zero-shot path has no multi-vector scoring).
     Case("colpali", built(make_tiny_colpali), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
+    Case("colqwen", built(make_tiny_colqwen, version="2"), task="ShapesDocumentRetrieval", needs=("colpali_engine",)),
+    Case("colqwen", built(make_tiny_colqwen, version="2.5"), task="ShapesIT2TRetrieval", needs=("colpali_engine",)),
+    Case("colsmol", built(make_tiny_colsmol), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
+    Case("tomoro-colqwen3", built(make_tiny_colqwen3, variant="tomoro"), task="ShapesIT2TRetrieval", needs=("torchvision",),
+         flags=("--trust-remote-code",)),
+    Case("ops-colqwen3", built(make_tiny_colqwen3, variant="ops"), task="ShapesDocumentRetrieval",
+         needs=("torchvision",), flags=("--trust-remote-code",)),
     Case("lco-embedding", lambda tmp: "LCO-Embedding/LCO-Embedding-Omni-3B", needs=MLLM, hub=True),
     Case("e5-omni", lambda tmp: "Haon-Chen/e5-omni-3B", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
     Case("omniembed", lambda tmp: "Tevatron/OmniEmbed-v0.1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
@@ -92,6 +100,11 @@ IDS = [
     "evaclip",
     "colpali",
     "vlm2vec",
+    "colqwen2",
+    "colqwen2.5",
+    "colsmol",
+    "colqwen3-tomoro",
+    "colqwen3-ops",
     "lco-embedding",
     "e5-omni",
     "omniembed",

@@ -3,7 +3,8 @@
 The family table is what mteb 2.26.24's wrappers do (model_implementations/): no dtype and no autocast for
 transformers CLIP, SigLIP, DINOv2, BLIP, ALIGN, Nomic, Jina-CLIP and E5-V; `torch.cuda.amp.autocast()`
 around open_clip and EVA-CLIP encoding; `torch_dtype=float16` for ColPali; `torch_dtype=torch.bfloat16` for
-VLM2Vec-V2.0.
+VLM2Vec-V2.0; `torch_dtype=float16` for ColQwen2/2.5 (with ColNomic, EvoQwen) and ColSmol, `dtype=bfloat16`
+for Tomoro's ColQwen3 and `dtype=float16` for Ops-Colqwen3.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ REFERENCE_PRECISION = {
     "clip": "fp32", "siglip": "fp32", "dinov2": "fp32", "blip": "fp32", "align": "fp32",
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
+    "colqwen": "fp16", "colsmol": "fp16", "tomoro-colqwen3": "bf16", "ops-colqwen3": "fp16",
     # multimodal LLMs: torch_dtype in the wrapper (LCO-Embedding, OmniEmbed, GME), else the reference card's
     # output dtype (the checkpoint's own dtype, which transformers 5 loads by default)
     "lco-embedding": "bf16", "e5-omni": "bf16", "omniembed": "bf16", "bidirlm-omni": "bf16",

@@ -94,9 +94,10 @@ def test_maxsim_reference_padding_masked_option_and_chunks() -> None:
     masked, reference = _brute_maxsim(q, d), _zero_padded_maxsim(q, d)
     # The floor: every document but the longest scores 0.
     assert (reference[:, [0, 1, 3]] == 0).all() and (reference[:, 2] < 0).all()
-    for block in (1 << 26, 1):
-        np.testing.assert_allclose(maxsim(qm, dm, block).numpy(), reference, rtol=1e-5)
-        np.testing.assert_allclose(maxsim(qm, dm, block, padding="masked").numpy(), masked, rtol=1e-5)
+    for budget in (1 << 26, 1):
+        np.testing.assert_allclose(maxsim(qm, dm, budget_bytes=budget).numpy(), reference, rtol=1e-5)
+        np.testing.assert_allclose(maxsim(qm, dm, budget_bytes=budget, padding="masked").numpy(), masked,
+                                   rtol=1e-5)
     # Slicing the documents (as retrieval does per block) keeps each one's padded width, hence its score.
     np.testing.assert_allclose(maxsim(qm, dm[[1, 3]]).numpy(), reference[:, [1, 3]], rtol=1e-5)
     np.testing.assert_allclose(maxsim(qm, dm[2:3]).numpy(), reference[:, 2:3], rtol=1e-5)

@@ -30,6 +30,15 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "paligemma": "mieb.models.cards.colpali:card_for_folder",
     "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
+    "colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
+    "ops_colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
+}
+# config.json "architectures" entry -> card builder, checked before "model_type" (for architectures that share
+# a backbone's model_type with other families, e.g. colpali_engine's ColQwen2 saves a "qwen2_vl" config).
+LOCAL_FOLDER_ARCHITECTURES: dict[str, str] = {
+    "ColQwen2": "mieb.models.cards.colpali:card_for_folder",
+    "ColQwen2_5": "mieb.models.cards.colpali:card_for_folder",
+    "ColIdefics3": "mieb.models.cards.colpali:card_for_folder",
 }
 # Folders without a transformers config.json, recognised by a marker file instead.
 LOCAL_FOLDER_MARKERS: dict[str, str] = {
@@ -43,6 +52,8 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "colpali": ("colpali_engine", "peft", "torchvision"),
     # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
     "vlm2vec": ("peft", "torchvision"),
+    # Qwen3-VL's processor builds a video processor, which needs torchvision.
+    "colqwen3": ("torchvision",),
     # Multimodal-LLM embedders: Qwen-VL / Qwen-Omni processors (torchvision), sentence-transformers' multimodal
     # models, PEFT adapters.
     "mllm": ("sentence_transformers", "peft", "torchvision"),
@@ -146,6 +157,10 @@ def card_for_local_folder(path: Path) -> ModelMeta:
     if not config_file.is_file():
         raise UnknownNameError("model", str(path), _cards())
     config = json.loads(config_file.read_text())
+    for arch in config.get("architectures") or []:
+        if arch in LOCAL_FOLDER_ARCHITECTURES:
+            module_name, attr = LOCAL_FOLDER_ARCHITECTURES[arch].split(":")
+            return getattr(importlib.import_module(module_name), attr)(path, config)
     model_type = config.get("model_type")
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(

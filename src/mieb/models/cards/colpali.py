@@ -6,7 +6,8 @@ weights (its `torch_dtype`; the card's precision "fp16"), images through `proces
 reference's zero padding (a document shorter than the longest one encoded with it has zero tokens, which
 floor every query token's best match at 0; `mieb.models.encoder.maxsim`); image+text inputs join their
 token sets (fusion "concat"). The processor builds PaliGemma's prompt and resizes, so images
-reach the wrapper as PIL images.
+reach the wrapper as PIL images. `card_for_folder` serves every colpali_engine architecture (ColQwen2,
+ColQwen2.5, ColSmol cards live in `colqwen.py` and `colsmol.py`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _colpali(name: str, revision: str, release_date: str) -> ModelMeta:
         fusion="concat",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
-        loader_kwargs={"query_prefix": "Query: "},
+        loader_kwargs={"architecture": "ColPali", "query_prefix": "Query: "},
         license="apache-2.0",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",
@@ -64,10 +65,24 @@ MODELS = [
 
 
 def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
-    """A card for a local `ColPali.save_pretrained` folder (PaliGemma config) with its ColPaliProcessor."""
+    """A card for a local colpali_engine checkpoint (`ColPali`, `ColQwen2`, `ColQwen2_5` or `ColIdefics3`
+    `.save_pretrained` with its processor), from the published card of its architecture.
+
+    Raises UsageError for a config naming another architecture."""
+    from mieb.errors import UsageError
+    from mieb.models.cards import colqwen, colsmol
     from mieb.models.registry import folder_revision
 
-    return MODELS[-1].model_copy(update=dict(
+    templates = {"ColPali": MODELS[-1], "ColQwen2": colqwen.MODELS[0], "ColQwen2_5": colqwen.MODELS[1],
+                 "ColIdefics3": colsmol.MODELS[0]}
+    arch = next((a for a in config.get("architectures") or [] if a in templates), None)
+    if arch is None and config.get("model_type") in ("paligemma", "colpali"):
+        arch = "ColPali"  # a PaliGemma folder saved without architectures
+    if arch is None:
+        raise UsageError(f"{path}: architectures {config.get('architectures')} are not a colpali_engine model "
+                         f"mieb runs ({sorted(templates)})")
+    template = templates[arch]
+    return template.model_copy(update=dict(
         name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path), embed_dim=None,
         reference=str(path.resolve()),
