@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -18,30 +19,41 @@ import pytest
 from api_provider import serve
 from colvision_builders import make_tiny_colqwen, make_tiny_colqwen3, make_tiny_colsmol
 from model_builders import (
+    STAND_INS,
     make_tiny_align,
+    make_tiny_bge_vl,
     make_tiny_blip,
+    make_tiny_blip2,
     make_tiny_clip,
     make_tiny_colpali,
     make_tiny_dinov2,
+    make_tiny_dinov3,
     make_tiny_e5v,
+    make_tiny_ebind,
     make_tiny_jina_clip,
     make_tiny_nomic_vision,
     make_tiny_openclip,
     make_tiny_siglip,
+    make_tiny_timm_vit,
+    make_tiny_visualized_bge,
     make_tiny_vlm2vec,
 )
 
-from mieb.models.registry import get_model_metas
+from mieb.models.meta import ModelMeta
+from mieb.models.registry import _cards, get_model_meta, get_model_metas
 
 MLLM = ("sentence_transformers", "peft", "torchvision")  # the `mllm` extra
 
 
 class Case(NamedTuple):
     family: str
-    model: Callable[[Path], str]  # tmp folder -> what `-m` gets
+    # tmp folder -> what `-m` gets, or a card registered for the test under its name (families whose
+    # checkpoints are not transformers folders)
+    model: Callable[[Path], str | ModelMeta]
     task: str = "ShapesZeroShot"
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
+    stand_in: str | None = None  # a package of stand_ins/ importable for the run (see stand_ins/README.md)
     hub: bool = False  # `model` is a card name, loaded from tiny stand-ins served as its Hub repositories
 
 
@@ -73,6 +85,12 @@ CASES = [
          flags=("--trust-remote-code",)),
     Case("ops-colqwen3", built(make_tiny_colqwen3, variant="ops"), task="ShapesDocumentRetrieval",
          needs=("torchvision",), flags=("--trust-remote-code",)),
+    Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
+    Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
+    Case("blip2", built(make_tiny_blip2)),
+    Case("bge-vl", built(make_tiny_bge_vl)),
+    Case("ebind", built(make_tiny_ebind), stand_in="ebind"),
+    Case("visualized-bge", lambda tmp: visualized_bge_card(tmp), needs=("timm",)),
     Case("lco-embedding", lambda tmp: "LCO-Embedding/LCO-Embedding-Omni-3B", needs=MLLM, hub=True),
     Case("e5-omni", lambda tmp: "Haon-Chen/e5-omni-3B", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
     Case("omniembed", lambda tmp: "Tevatron/OmniEmbed-v0.1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
@@ -105,6 +123,12 @@ IDS = [
     "colsmol",
     "colqwen3-tomoro",
     "colqwen3-ops",
+    "dinov3",
+    "timm",
+    "blip2",
+    "bge-vl",
+    "ebind",
+    "visualized-bge",
     "lco-embedding",
     "e5-omni",
     "omniembed",
@@ -114,6 +138,20 @@ IDS = [
     "bge-vl-mllm",
     "gme",
 ]
+
+
+def visualized_bge_card(tmp: Path) -> ModelMeta:
+    """The bge-visualized-base card on a tiny checkpoint (its weights are one .pth file, not a folder card)."""
+    from model_builders import TINY_EVA
+
+    folder = make_tiny_visualized_bge(tmp / "model")
+    card = get_model_meta("BAAI/bge-visualized-base")
+    assert card.image is not None
+    return card.model_copy(update={
+        "name": "test/tiny-visualized-bge", "weights": str(folder),
+        "image": card.image.model_copy(update={"size": 32, "crop_size": 32}),
+        "loader_kwargs": {**card.loader_kwargs, "weights_file": "visualized.pth",
+                          "text_model": str(folder / "bge"), "text_revision": None, "timm_kwargs": TINY_EVA}})
 
 
 def test_every_family_has_a_case() -> None:
@@ -128,7 +166,13 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     for module in case.needs:
         pytest.importorskip(module)
+    if case.stand_in:
+        monkeypatch.syspath_prepend(str(STAND_INS))
+        monkeypatch.delitem(sys.modules, case.stand_in, raising=False)  # the stand-in leaves with the test
     model = case.model(tmp_path)
+    if isinstance(model, ModelMeta):
+        monkeypatch.setitem(_cards(), model.name, model)
+        model = model.name
     if case.hub:
         from mllm_builders import offline_hub, tiny_hub_repos
 

@@ -29,6 +29,12 @@ REFERENCE_PRECISION = {
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
     "colqwen": "fp16", "colsmol": "fp16", "tomoro-colqwen3": "bf16", "ops-colqwen3": "fp16",
+    # DINOv3 (DINOModel: no dtype), timm/MoCo v3 (float32, on the CPU), BLIP-2 (LAVIS model `.float()`).
+    "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
+    # BGE-VL base / large: sentence-transformers in the checkpoints' bfloat16 (the reference card's output dtype).
+    "bge-vl": "bf16",
+    # EBind: its package autocasts its backbones to bfloat16; Visualized BGE: Visualized_BGE in float32.
+    "ebind": "bf16-mixed", "visualized-bge": "fp32",
     # multimodal LLMs: torch_dtype in the wrapper (LCO-Embedding, OmniEmbed, GME), else the reference card's
     # output dtype (the checkpoint's own dtype, which transformers 5 loads by default)
     "lco-embedding": "bf16", "e5-omni": "bf16", "omniembed": "bf16", "bidirlm-omni": "bf16",

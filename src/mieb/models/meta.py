@@ -98,6 +98,11 @@ class ModelMeta(BaseModel):
     trust_remote_code: bool = False
     extra: str | None = None
     citation: str | None = None
+    # Weights in MiB at float32 (the reference's memory_usage_mb): what a device needs before activations.
+    memory_usage_mb: int | None = None
+    # Why this model cannot be run, for cards kept so that published results resolve to them: get_model
+    # refuses with this text before anything is imported or downloaded.
+    unavailable: str | None = None
 
     @field_validator("loader")
     @classmethod

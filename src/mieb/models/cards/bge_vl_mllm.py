@@ -39,6 +39,7 @@ MODELS = [
         uses_instructions=True,
         trust_remote_code=True,
         extra="mllm",
+        memory_usage_mb=14432,  # the reference's (float16 weights)
         citation=MEGAPAIRS_CITATION,
     )
 ]

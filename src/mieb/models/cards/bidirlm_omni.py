@@ -77,6 +77,7 @@ MODELS = [
         uses_instructions=True,
         trust_remote_code=True,
         extra="mllm",
+        memory_usage_mb=4663,  # the reference's
         citation=BIDIRLM_CITATION,
     )
 ]

@@ -21,7 +21,7 @@ E5_OMNI_CITATION = """@article{chen2026e5omni,
 }"""
 
 
-def _e5_omni(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMeta:
+def _e5_omni(size: str, revision: str, n_parameters: int, embed_dim: int, memory_usage_mb: int) -> ModelMeta:
     name = f"Haon-Chen/e5-omni-{size}"
     return ModelMeta(
         name=name,
@@ -42,11 +42,12 @@ def _e5_omni(size: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         uses_instructions=True,
         trust_remote_code=True,
         extra="mllm",
+        memory_usage_mb=memory_usage_mb,  # the reference's (weights in the checkpoint's dtype)
         citation=E5_OMNI_CITATION,
     )
 
 
 MODELS = [
-    _e5_omni("3B", "bc2c24d7596ea578d08adffd96146ed47b1e5f72", 4_703_464_448, 2048),
-    _e5_omni("7B", "ffea4ae1382fc26dc9fc337a89ced3fab58e408b", 8_931_813_888, 3584),
+    _e5_omni("3B", "bc2c24d7596ea578d08adffd96146ed47b1e5f72", 4_703_464_448, 2048, 8971),
+    _e5_omni("7B", "ffea4ae1382fc26dc9fc337a89ced3fab58e408b", 8_931_813_888, 3584, 17036),
 ]

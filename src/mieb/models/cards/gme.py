@@ -26,7 +26,7 @@ GME_CITATION = """@misc{zhang2024gme,
 }"""
 
 
-def _gme(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMeta:
+def _gme(size: str, revision: str, n_parameters: int, embed_dim: int, memory_usage_mb: int) -> ModelMeta:
     name = f"Alibaba-NLP/gme-Qwen2-VL-{size}-Instruct"
     return ModelMeta(
         name=name,
@@ -48,11 +48,12 @@ def _gme(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMe
         framework=["PyTorch", "Transformers"],
         uses_instructions=True,
         extra="mllm",
+        memory_usage_mb=memory_usage_mb,  # the reference's
         citation=GME_CITATION,
     )
 
 
 MODELS = [
-    _gme("2B", "ce765ae71b8cdb208203cd8fb64a170b1b84293a", 2_208_985_600, 1536),
-    _gme("7B", "477027a6480f8630363be77751f169cc3434b673", 7_746_378_240, 3584),
+    _gme("2B", "ce765ae71b8cdb208203cd8fb64a170b1b84293a", 2_208_985_600, 1536, 8427),
+    _gme("7B", "477027a6480f8630363be77751f169cc3434b673", 7_746_378_240, 3584, 31629),
 ]

@@ -43,7 +43,7 @@ JINA_V5_CITATION = """@misc{akram2026jinaembeddingsv5texttasktargetedembeddingdi
 }"""
 
 
-def _jina(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMeta:
+def _jina(size: str, revision: str, n_parameters: int, embed_dim: int, memory_usage_mb: int) -> ModelMeta:
     name = f"jinaai/jina-embeddings-v5-omni-{size}"
     return ModelMeta(
         name=name,
@@ -65,11 +65,12 @@ def _jina(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelM
         uses_instructions=True,
         trust_remote_code=True,
         extra="mllm",
+        memory_usage_mb=memory_usage_mb,  # the reference's (weights in the checkpoint's dtype)
         citation=JINA_V5_CITATION,
     )
 
 
 MODELS = [
-    _jina("nano", "2b230c93c996e091a45b95af4e3315dd07605ee3", 985_984_512, 768),
-    _jina("small", "dfdcc361ec47c69a5afcd81e4bd148abb9d0568e", 1_626_268_672, 1024),
+    _jina("nano", "2b230c93c996e091a45b95af4e3315dd07605ee3", 985_984_512, 768, 1881),
+    _jina("small", "dfdcc361ec47c69a5afcd81e4bd148abb9d0568e", 1_626_268_672, 1024, 3102),
 ]

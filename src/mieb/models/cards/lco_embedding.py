@@ -26,7 +26,8 @@ LCO_CITATION = """@misc{xiao2025scalinglanguagecentricomnimodalrepresentation,
 }"""
 
 
-def _lco(size: str, revision: str, release_date: str, n_parameters: int, embed_dim: int) -> ModelMeta:
+def _lco(size: str, revision: str, release_date: str, n_parameters: int, embed_dim: int,
+         memory_usage_mb: int) -> ModelMeta:
     name = f"LCO-Embedding/LCO-Embedding-Omni-{size}"
     return ModelMeta(
         name=name,
@@ -45,11 +46,12 @@ def _lco(size: str, revision: str, release_date: str, n_parameters: int, embed_d
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "Transformers"],
         extra="mllm",
+        memory_usage_mb=memory_usage_mb,  # the reference's (weights in the checkpoint's dtype)
         citation=LCO_CITATION,
     )
 
 
 MODELS = [
-    _lco("3B", "eea763cfaf673e955ae86c64968896a3fea70189", "2025-10-23", 4_703_464_448, 2048),
-    _lco("7B", "3d38f58aae1253a4443b1270b0767f1e533936cf", "2025-10-15", 8_931_813_888, 3584),
+    _lco("3B", "eea763cfaf673e955ae86c64968896a3fea70189", "2025-10-23", 4_703_464_448, 2048, 8978),
+    _lco("7B", "3d38f58aae1253a4443b1270b0767f1e533936cf", "2025-10-15", 8_931_813_888, 3584, 17043),
 ]

@@ -42,6 +42,7 @@ MODELS = [
         uses_instructions=True,
         trust_remote_code=True,
         extra="mllm",
+        memory_usage_mb=17036,  # the reference's (bfloat16 weights)
         citation=OMNIEMBED_CITATION,
     )
 ]

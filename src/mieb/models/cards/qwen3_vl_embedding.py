@@ -22,7 +22,7 @@ QWEN3_VL_EMBEDDING_CITATION = """@article{qwen3vlembedding,
 PIXEL_FACTOR = 32  # Qwen3-VL: 16-pixel patches merged 2 x 2
 
 
-def _qwen3_vl(size: str, revision: str, n_parameters: int, embed_dim: int) -> ModelMeta:
+def _qwen3_vl(size: str, revision: str, n_parameters: int, embed_dim: int, memory_usage_mb: int) -> ModelMeta:
     name = f"Qwen/Qwen3-VL-Embedding-{size}"
     return ModelMeta(
         name=name,
@@ -43,11 +43,12 @@ def _qwen3_vl(size: str, revision: str, n_parameters: int, embed_dim: int) -> Mo
         framework=["Sentence Transformers", "PyTorch", "Transformers"],
         uses_instructions=True,
         extra="mllm",
+        memory_usage_mb=memory_usage_mb,  # the reference's
         citation=QWEN3_VL_EMBEDDING_CITATION,
     )
 
 
 MODELS = [
-    _qwen3_vl("2B", "9f2f7e710d6d81056aa5c0a4f04764fec6bb7bda", 2_127_532_032, 2048),
-    _qwen3_vl("8B", "2c4565515e0f265c6511776e7193b22c0968ddc7", 8_144_793_840, 4096),
+    _qwen3_vl("2B", "9f2f7e710d6d81056aa5c0a4f04764fec6bb7bda", 2_127_532_032, 2048, 7629),
+    _qwen3_vl("8B", "2c4565515e0f265c6511776e7193b22c0968ddc7", 8_144_793_840, 4096, 30518),
 ]

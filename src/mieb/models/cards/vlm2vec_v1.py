@@ -26,7 +26,7 @@ VLM2VEC_V1_CITATION = """@article{jiang2024vlm2vec,
 BASE_MODEL = "microsoft/Phi-3.5-vision-instruct"
 
 
-def _vlm2vec(kind: str, revision: str, n_parameters: int) -> ModelMeta:
+def _vlm2vec(kind: str, revision: str, n_parameters: int, memory_usage_mb: int | None) -> ModelMeta:
     name = f"TIGER-Lab/VLM2Vec-{kind}"
     return ModelMeta(
         name=name,
@@ -49,11 +49,12 @@ def _vlm2vec(kind: str, revision: str, n_parameters: int) -> ModelMeta:
         uses_instructions=False,
         trust_remote_code=True,
         extra="vlm2vec",
+        memory_usage_mb=memory_usage_mb,  # the reference's (none given for LoRA)
         citation=VLM2VEC_V1_CITATION,
     )
 
 
 MODELS = [
-    _vlm2vec("Full", "e9afa98002097ac2471827ba23ea1f2ddd229480", 4_146_621_440),
-    _vlm2vec("LoRA", "7403b6327958071c1e33c822c7453adadccc7298", 4_161_891_328),
+    _vlm2vec("Full", "e9afa98002097ac2471827ba23ea1f2ddd229480", 4_146_621_440, 7909),
+    _vlm2vec("LoRA", "7403b6327958071c1e33c822c7453adadccc7298", 4_161_891_328, None),
 ]
