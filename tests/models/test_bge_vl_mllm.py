@@ -24,7 +24,7 @@ from mieb.data.images import ImageColumn, decode  # noqa: E402
 from mieb.errors import UsageError  # noqa: E402
 from mieb.models.encoder import EncodeContext  # noqa: E402
 from mieb.models.registry import get_model, get_model_meta  # noqa: E402
-from mieb.models.wrappers.st_multimodal import prompt_name  # noqa: E402
+from mieb.models.wrappers.sentence_transformers import prompt_by_priority  # noqa: E402
 from mieb.runner.embedder import Embedder  # noqa: E402
 
 NAME = "BAAI/BGE-VL-MLLM-S1"
@@ -51,14 +51,14 @@ def test_card_and_consent(st_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 @pytest.mark.parametrize(("task", "task_type", "side", "expected"), [
-    ("ShapesIT2IRetrieval", "Any2AnyRetrieval", "query", "ShapesIT2IRetrieval-query"),
-    ("ShapesIT2IRetrieval", "Any2AnyRetrieval", "document", "document"),
-    ("ShapesClustering", "ImageClustering", None, "ImageClustering"),
+    ("ShapesIT2IRetrieval", "Any2AnyRetrieval", "query", "Edit the image: "),
+    ("ShapesIT2IRetrieval", "Any2AnyRetrieval", "document", "D: "),
+    ("ShapesClustering", "ImageClustering", None, "Group: "),
     ("ShapesZeroShot", "ZeroShotClassification", None, None),
 ])
 def test_prompt_lookup_order(task: str, task_type: str, side: str | None, expected: str | None) -> None:
     ctx = EncodeContext(task_name=task, task_type=task_type, prompt_type=side)  # type: ignore[arg-type]
-    assert prompt_name(PROMPTS, ctx) == expected
+    assert prompt_by_priority(PROMPTS, ctx) == expected
 
 
 def test_calls_match_the_reference(st_dir: Path, family_images: ImageColumn, family_texts: list[str],

@@ -24,17 +24,7 @@ import torch
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
 from mieb.models.wrappers._common import check_no_options, dtype_kwarg, require, resolve_weights
-
-
-def prompt_name(prompts: dict[str, str], ctx: EncodeContext) -> str | None:
-    """The key of `prompts` the reference picks (mteb `get_prompt_name`), or None."""
-    side = ctx.prompt_type
-    for key, needs in ((f"{ctx.task_name}-{side}", ctx.task_name and side), (ctx.task_name, ctx.task_name),
-                       (f"{ctx.task_type}-{side}", ctx.task_type and side), (ctx.task_type, ctx.task_type),
-                       (side, side)):
-        if needs and key in prompts:
-            return key
-    return None
+from mieb.models.wrappers.sentence_transformers import prompt_by_priority
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -59,8 +49,7 @@ class SentenceTransformerEncoder(Encoder):
 
     # -- what the reference hands the model; subclasses override ----------------------------------------
     def prompt(self, ctx: EncodeContext) -> str | None:
-        name = prompt_name(self.prompts, ctx)
-        return self.prompts[name] if name is not None else None
+        return prompt_by_priority(self.prompts, ctx)
 
     def method(self, ctx: EncodeContext) -> Callable[..., Any]:
         if ctx.prompt_type == "query":
