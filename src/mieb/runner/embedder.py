@@ -483,7 +483,7 @@ class Embedder:
         if len(parts) == 1:
             return parts[0]
         if all(isinstance(p, np.ndarray) for p in parts):
-            return np.concatenate(parts)  # type: ignore[arg-type]
+            return np.concatenate(parts)
         return [row for p in parts for row in p]
 
     def _free_device_memory(self) -> None:
