@@ -241,7 +241,8 @@ REFERENCE_RGB = {
     # The decoded image straight into the upstream call mieb's wrapper makes too.
     "jina-clip": "keep", "argus": "keep", "ops-colqwen3": "keep", "tomoro-colqwen3": "keep", "granite-vision": "keep",
     "sauerkraut-colpali": "keep", "jina-v4": "keep", "nemotron-colembed": "keep", "eager-embed": "keep",
-    "nanovdr": "keep",
+    "nanovdr": "keep", "gme": "keep", "lco-embedding": "keep", "bge-vl-mllm": "keep", "bidirlm-omni": "keep",
+    "e5-omni": "keep", "jina-v5-omni": "keep", "omniembed": "keep", "qwen3-vl-embedding": "keep",
     # API models: the reference sends the decoded image; mieb sends RGB (docs/deviations.md D17).
     "cohere": "convert", "voyage": "convert",
 }
