@@ -12,7 +12,8 @@ first hit dropped), each catalog task with its dataset replaced by the local fol
 
 Asserts that every metric equals the reference's to 1e-6, and that the pretrained network scores far above
 the same network with random weights. Runs where mteb, the EfficientNet packages and the Debian data are
-installed (CI's parity environment); about N minutes on 2 cores.
+installed (CI's parity environment); measured 27 minutes on a 2-core machine shared with about ten other
+jobs (load average 20), a few minutes on an idle one.
 """
 
 from __future__ import annotations
@@ -220,4 +221,7 @@ def test_the_pretrained_network_scores_far_above_random_weights(folders: dict[st
         assert p >= r + MARGIN[name], (name, p, r)
 
 
-MARGIN = {"MNIST": 0.15, "ImageNetDog15Clustering": 0.15, "CUB200I2IRetrieval": 0.15}
+# Measured (main scores, pretrained vs random weights): MNIST accuracy 0.789 vs 0.107, clustering NMI 0.586 vs
+# 0.280, retrieval hit rate at 1 0.700 vs 0.583 (42 vs 35 of 60 queries): random convolutions already match
+# Fashion-MNIST's plain grey silhouettes by shape, so retrieval's margin is the smallest.
+MARGIN = {"MNIST": 0.5, "ImageNetDog15Clustering": 0.2, "CUB200I2IRetrieval": 0.08}
