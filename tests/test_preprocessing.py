@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from mieb.data.images import center_crop, decode, prepare
+from mieb.data.images import center_crop, decode, open_image, prepare
 from mieb.models.meta import CLIP_MEAN, CLIP_STD, ImagePreprocessing
 
 
@@ -48,7 +48,8 @@ def test_matches_hf_pil_processor(name: str, img: Image.Image, interp: str, resa
                                resample=resample)
     pp = ImagePreprocessing(size=size, crop_size=size, interpolation=interp, mean=CLIP_MEAN, std=CLIP_STD)
     raw = _encode(img)
-    expected = hf(images=[decode({"bytes": raw})], return_tensors="np")["pixel_values"][0]
+    # The processor gets the image as `datasets` decodes it (RGBA stays RGBA), as the reference's wrapper does.
+    expected = hf(images=[open_image({"bytes": raw, "path": None})], return_tensors="np")["pixel_values"][0]
     np.testing.assert_allclose(_ours(raw, pp), expected, atol=2e-6)
 
 
