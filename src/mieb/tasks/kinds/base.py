@@ -45,3 +45,19 @@ def single_vectors(embeddings: Any, task: Task, embedder: Embedder) -> Any:
                                f"the {task.kind.name} protocol needs one vector per input; this multi-vector "
                                "(MaxSim) model only runs retrieval-style tasks")
     return embeddings
+
+
+
+def as_wrapper_output(embeddings: Any) -> Any:
+    """(N, d) embeddings as the reference's wrappers return them: a torch tensor (sharing memory).
+
+    Protocols hand this, not a numpy array, to scikit-learn, so that scikit-learn converts exactly what it
+    converts in the reference, whatever its version. The conversions differ by call: LogisticRegression.fit
+    and MiniBatchKMeans.fit validate with a list of float dtypes, cannot read a tensor's dtype and take the
+    first, so the reference fits them in float64; kNN and the paired distances keep float32. Fitting the
+    probe on a float32 array instead gives other numbers (issue 11: 0.14362 where the reference has 0.14404).
+    """
+    import numpy as np
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(embeddings))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.tasks.kinds.base import TaskKind, as_wrapper_output, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ class Clustering(TaskKind):
     def evaluate(self, task: Task, data: ClusteringData, embedder: Embedder) -> dict[str, Any]:
         from mieb.metrics.clustering import clustering_scores
 
-        return clustering_scores(single_vectors(embedder.images(data.images), task, embedder), data.labels, seed=42)
+        embeddings = as_wrapper_output(single_vectors(embedder.images(data.images), task, embedder))
+        return clustering_scores(embeddings, data.labels, seed=42)
 
 
 KIND = Clustering()

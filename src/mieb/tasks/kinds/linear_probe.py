@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.tasks.kinds.base import TaskKind, as_wrapper_output, single_vectors
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -53,14 +53,17 @@ def load_labelled_images(task: Task, split: str, subset: str, input_column: str,
     import numpy as np
 
     from mieb.data.images import ImageColumn
-    from mieb.data.loading import load_split, read_column, require_columns
+    from mieb.data.loading import load_split, read_column, require_columns, require_labels
 
     ds = load_split(task.metadata, split, None if subset == "default" else subset)
     require_columns(task.metadata, ds, [input_column, label_column], split)
-    if drop_rows:
-        drop = set(drop_rows)
-        ds = ds.select([i for i in range(len(ds)) if i not in drop])
-    return ImageColumn(ds, input_column), np.asarray(read_column(ds, label_column))
+    labels = read_column(ds, label_column)
+    drop = set(drop_rows or ())
+    keep = [i for i in range(len(ds)) if i not in drop] if drop else None
+    require_labels(task.metadata, labels, split, label_column, rows=keep)
+    if keep is not None:
+        ds, labels = ds.select(keep), [labels[i] for i in keep]
+    return ImageColumn(ds, input_column), np.asarray(labels)
 
 
 def average_experiments(scores: list[dict[str, Any]]) -> dict[str, Any]:
@@ -90,8 +93,10 @@ class LinearProbe(TaskKind):
         experiments = undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, seed=42)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = single_vectors(embedder.images(data.train_images.subset(union)), task, embedder)
-        test_emb = single_vectors(embedder.images(data.test_images), task, embedder)
+        # Tensors, as the reference's wrappers return: scikit-learn then fits in float64, as it does there.
+        train_emb = as_wrapper_output(single_vectors(embedder.images(data.train_images.subset(union)), task,
+                                                     embedder))
+        test_emb = as_wrapper_output(single_vectors(embedder.images(data.test_images), task, embedder))
         scores = []
         with quiet_sklearn():
             for rows in experiments:
