@@ -239,7 +239,8 @@ def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
     """CV-Bench, one question type (`loader_options["task"]`): each query is an image + its question,
     `query-<split>-<i>` over the kept rows. The corpus is the distinct answer strings of all those
     questions in first-seen order (`corpus-<split>-<n>`), shared by the queries; a query's qrels judge
-    its own choices (1 for the answer "(A)".."(F)" names, 0 otherwise) and are also its candidates."""
+    its own choices (1 for the answer "(A)".."(F)" names, 0 otherwise), which the multiple-choice kind
+    makes its candidates."""
     from datasets import Dataset
 
     from mieb.data.loading import load_split, read_column, require_columns
@@ -270,8 +271,7 @@ def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
             judged[doc_id] = int(choice == correct)
     queries = _with_columns(ds.select_columns(["image"]), {"id": query_ids, "text": questions}).select(rows)
     corpus = Dataset.from_dict({"id": list(doc_ids.values()), "text": list(doc_ids)})
-    top_ranked = {q: list(judged) for q, judged in qrels.items()}
-    return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, top_ranked=top_ranked, split=split)
+    return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, split=split)
 
 
 @reads(lambda meta, split, subset: [DataNeed(None, "train")])
@@ -295,7 +295,7 @@ def imagecode(task: Task, split: str, subset: str) -> PairData:
     candidate judged 1, as in the reference.
     """
     from mieb.data.images import ImageColumn
-    from mieb.data.loading import load_split, read_column, require_columns
+    from mieb.data.loading import load_split, read_column, require_columns, require_text
     from mieb.errors import TaskDataError
     from mieb.tasks.kinds.compositionality import PairData
 
@@ -328,5 +328,6 @@ def imagecode(task: Task, split: str, subset: str) -> PairData:
             raise TaskDataError(task.name, f"candidate {missing[0]!r} of query {q!r} is not in the corpus",
                                 split=split)
         rows += [corpus_row[c] for c in (correct[q], *others)]
-    return PairData(images=ImageColumn(corpus, "image", rows=rows), texts=read_column(queries, "text"),
-                    n_rows=len(queries))
+    texts = read_column(queries, "text")
+    require_text(meta, texts, split, "text", config="query", ids=read_column(queries, "id"))
+    return PairData(images=ImageColumn(corpus, "image", rows=rows), texts=texts, n_rows=len(queries))

@@ -222,12 +222,8 @@ class Embedder:
     def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
         t0 = time.perf_counter()
         ctx = self.context(prompt_type)
-        texts = list(texts)
+        texts = self._strings(texts)
         self.stats.texts_requested += len(texts)
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
-                                    split=self.split, row=i)
         kctx = self._key_context(ctx)
         keys = [text_key(t, kctx) for t in texts]
         out = self._resolve(keys, "texts", lambda todo: self._encode_texts(texts, todo, ctx))
@@ -251,7 +247,7 @@ class Embedder:
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
             ctx = self.context(prompt_type)
-            texts = list(texts)
+            texts = self._strings(texts)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
@@ -260,6 +256,16 @@ class Embedder:
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
+
+    def _strings(self, texts: Sequence[str]) -> list[str]:
+        """The inputs as a list, all strings: a protocol checks its texts and names the dataset row; this
+        is the last guard (here a row is the input's position), before any prompt is built from it."""
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
+                                    split=self.split, row=i)
+        return texts
 
     # -- keys, cache and assembly -----------------------------------------------------------------
     def _image_hashes(self, images: ImageColumn) -> list[bytes]:

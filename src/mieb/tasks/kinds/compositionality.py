@@ -46,7 +46,7 @@ class Compositionality(TaskKind):
         import importlib
 
         from mieb.data.images import ImageColumn
-        from mieb.data.loading import load_split, read_column, require_columns
+        from mieb.data.loading import load_split, read_column, require_columns, require_text
 
         s: CompositionalitySettings = task.metadata.settings  # type: ignore[assignment]
         if s.loader:  # a custom loader returns a dataset of rows, or the pairs themselves (ImageCoDe)
@@ -57,6 +57,8 @@ class Compositionality(TaskKind):
             ds = load_split(task.metadata, split, None if subset == "default" else subset)
         require_columns(task.metadata, ds, [*s.images_columns, *s.texts_columns], split)
         columns = [read_column(ds, c) for c in s.texts_columns]
+        for name, values in zip(s.texts_columns, columns, strict=True):  # the reference fails on a None caption too
+            require_text(task.metadata, values, split, name)
         texts = [col[r] for r in range(len(ds)) for col in columns]
         return PairData(ImageColumn(ds, s.images_columns), texts, len(ds))
 
