@@ -28,8 +28,9 @@ class ColourOracle(Encoder):
     evaluator scores 1.0 on colour tasks, and a label mix-up shows immediately.
     """
 
-    def __init__(self, meta: ModelMeta | None = None, nan_on_text: bool = False, **kw):
-        super().__init__(meta or colour_meta(), device="cpu", precision="fp32")
+    def __init__(self, meta: ModelMeta | None = None, nan_on_text: bool = False, precision: str | None = "fp32",
+                 **kw):
+        super().__init__(meta or colour_meta(), device="cpu", precision=precision)
         self.nan_on_text = nan_on_text
         self.image_calls = 0
         self.text_calls = 0
@@ -51,4 +52,4 @@ class ColourOracle(Encoder):
 
 
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None) -> ColourOracle:
-    return ColourOracle(meta)
+    return ColourOracle(meta, precision=precision)

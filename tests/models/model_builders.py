@@ -12,7 +12,11 @@ from typing import Any
 import torch
 from helpers import make_tiny_clip
 
+from mieb.models.meta import CLIP_MEAN, CLIP_STD
+
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
+           "make_tiny_dinov3", "make_tiny_timm_vit", "make_tiny_blip2", "make_tiny_bge_vl",
+           "make_tiny_visualized_bge", "make_tiny_ebind", "STAND_INS",
            "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
            "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
            "tiny_gemma_tokenizer"]
@@ -90,8 +94,9 @@ def make_tiny_blip(folder: Path, *, seed: int = 0) -> Path:
         text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=2, max_position_embeddings=32, encoder_hidden_size=32,
                          pad_token_id=tok.pad_token_id, bos_token_id=tok.cls_token_id, sep_token_id=tok.sep_token_id),
+        # BlipVisionConfig initialises with std 1e-10, which leaves every image with the same embedding.
         vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                           num_attention_heads=2),
+                           num_attention_heads=2, initializer_range=0.02),
         projection_dim=16, image_text_hidden_size=16,
     )
     torch.manual_seed(seed)
@@ -339,3 +344,128 @@ def make_tiny_openclip(folder: Path, *, kind: str = "vit", seed: int = 0) -> Pat
     weights = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(weights, folder / "open_clip_model.safetensors")
     return folder
+
+
+def make_tiny_dinov3(folder: Path, *, seed: int = 0) -> Path:
+    """DINOv3ViTModel (4 register tokens, RoPE) + its torchvision-backed DINOv3ViTImageProcessor at 32 px.
+    Needs torchvision."""
+    from transformers import DINOv3ViTConfig, DINOv3ViTImageProcessor, DINOv3ViTModel
+
+    cfg = DINOv3ViTConfig(image_size=32, patch_size=8, hidden_size=24, intermediate_size=48, num_hidden_layers=2,
+                          num_attention_heads=2, num_register_tokens=4)
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    DINOv3ViTModel(cfg).save_pretrained(folder)
+    DINOv3ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_timm_vit(folder: Path, *, seed: int = 0) -> Path:
+    """A timm `vit_base_patch16_224` shrunk to 32 px / 2 layers, saved by timm's `save_for_hf` (config.json with
+    architecture, model_args and pretrained_cfg: shortest edge 35 = 32 / 0.9, crop 32, mean = std = 0.5, as the
+    MoCo v3 cards' ViTs at 224). Needs the `timm` extra."""
+    import timm
+    from timm.models import save_for_hf
+
+    torch.manual_seed(seed)
+    model = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=0, img_size=32, patch_size=8,
+                              embed_dim=32, depth=2, num_heads=2)
+    save_for_hf(model, str(folder), safe_serialization=True)
+    return folder
+
+
+def make_tiny_blip2(folder: Path, *, seed: int = 0) -> Path:
+    """Blip2ForImageTextRetrieval (the layout of Salesforce/blip2-itm-vit-g: ViT, 4 query tokens, a Q-Former
+    with its text embeddings and cross-attention every 2nd layer, ITC/ITM heads) + an uncased BERT tokenizer
+    with LAVIS's added [DEC] token + a BlipImageProcessor config (32 x 32, bicubic, CLIP mean/std)."""
+    from transformers import Blip2Config, Blip2ForImageTextRetrieval, BlipImageProcessorPil
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    tok.add_special_tokens({"bos_token": "[DEC]"})
+    cfg = Blip2Config(
+        # Blip2VisionConfig initialises with std 1e-10 (an all-but-constant ViT): 0.02 makes images matter.
+        vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                           num_attention_heads=2, initializer_range=0.02),
+        qformer_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                            num_attention_heads=2, max_position_embeddings=64, use_qformer_text_input=True,
+                            pad_token_id=tok.pad_token_id),
+        num_query_tokens=4, image_text_hidden_size=16,
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = Blip2ForImageTextRetrieval(cfg)
+    with torch.no_grad():  # the query tokens start at zero: make them matter
+        model.query_tokens.normal_(std=0.5)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    BlipImageProcessorPil(size={"height": 32, "width": 32}, resample=3, image_mean=list(CLIP_MEAN),
+                          image_std=list(CLIP_STD)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_bge_vl(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny CLIP saved as the BGE-VL repositories are: model_type "clip" with an auto_map naming their remote
+    code (`modeling_MMRet_CLIP.CLIPModel`), which mieb recognises but never runs (so it is not written)."""
+    make_tiny_clip(folder, seed=seed)
+    config = json.loads((folder / "config.json").read_text())
+    config["auto_map"] = {"AutoModel": "modeling_MMRet_CLIP.CLIPModel"}
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+# timm's EVA02 parameter names -> EVA-CLIP's (FlagEmbedding's EVA tower), the inverse of the renames in timm's
+# eva.checkpoint_filter_fn, so the tiny checkpoint is saved the way Visualized_BGE saves its tower.
+_TIMM_TO_EVA_CLIP = [("attn.q_proj.bias", "attn.q_bias"), ("attn.v_proj.bias", "attn.v_bias"),
+                     ("mlp.fc1_g", "mlp.w1"), ("mlp.fc1_x", "mlp.w2"), ("mlp.fc2", "mlp.w3"),
+                     ("mlp.norm", "mlp.ffn_ln"), ("attn.norm", "attn.inner_attn_ln")]
+TINY_EVA = {"img_size": 32, "patch_size": 8, "embed_dim": 32, "depth": 2, "num_heads": 2}
+
+
+def make_tiny_visualized_bge(folder: Path, *, seed: int = 0) -> Path:
+    """A Visualized_BGE checkpoint (`folder/visualized.pth`: bge_embeddings / bge_encoder / bge_pooler,
+    visual_proj, model_visual.visual.* in EVA-CLIP names with its head, model_visual.logit_scale) for a tiny
+    BERT (config and tokenizer in `folder/bge`) and a tiny timm EVA02 tower (TINY_EVA: 16 image tokens).
+    Needs the `timm` extra."""
+    import timm
+    from transformers import BertConfig, BertModel
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    config = BertConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                        num_attention_heads=2, max_position_embeddings=64, pad_token_id=tok.pad_token_id)
+    torch.manual_seed(seed)
+    bge = BertModel(config)
+    bge.save_pretrained(folder / "bge")
+    tok.save_pretrained(folder / "bge")
+    eva = timm.create_model("eva02_base_patch16_clip_224", pretrained=False, num_classes=24, **TINY_EVA)
+    with torch.no_grad():  # timm zero-initialises some biases and norms: make every weight matter
+        for p in eva.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    state = {f"bge_embeddings.{k}": v for k, v in bge.embeddings.state_dict().items()}
+    state |= {f"bge_encoder.{k}": v for k, v in bge.encoder.state_dict().items()}
+    state |= {f"bge_pooler.{k}": v for k, v in bge.pooler.state_dict().items()}
+    proj = torch.nn.Linear(32, 32)
+    state |= {f"visual_proj.{k}": v for k, v in proj.state_dict().items()}
+    for k, v in eva.state_dict().items():
+        if "rope" in k:
+            continue  # EVA-CLIP's rope buffers are recomputed; timm's filter skips them
+        for ours, theirs in _TIMM_TO_EVA_CLIP:
+            k = k.replace(ours, theirs)
+        state[f"model_visual.visual.{k}"] = v
+    state["model_visual.logit_scale"] = torch.tensor(4.6)
+    torch.save(state, folder / "visualized.pth")
+    return folder
+
+
+STAND_INS = Path(__file__).parent / "stand_ins"
+
+
+def make_tiny_ebind(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny checkpoint of the `ebind` stand-in package (stand_ins/ebind), built without importing it as
+    `ebind` (so the name stays free for the real package and for tests that put the stand-in on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_ebind_stand_in", STAND_INS / "ebind" / "__init__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_tiny(folder, seed=seed)

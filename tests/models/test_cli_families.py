@@ -10,35 +10,48 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from api_provider import serve
+from colvision_builders import make_tiny_colqwen, make_tiny_colqwen3, make_tiny_colsmol
 from model_builders import (
+    STAND_INS,
     make_tiny_align,
+    make_tiny_bge_vl,
     make_tiny_blip,
+    make_tiny_blip2,
     make_tiny_clip,
     make_tiny_colpali,
     make_tiny_dinov2,
+    make_tiny_dinov3,
     make_tiny_e5v,
+    make_tiny_ebind,
     make_tiny_jina_clip,
     make_tiny_nomic_vision,
     make_tiny_openclip,
     make_tiny_siglip,
+    make_tiny_timm_vit,
+    make_tiny_visualized_bge,
     make_tiny_vlm2vec,
 )
 
-from mieb.models.registry import get_model_metas
+from mieb.models.meta import ModelMeta
+from mieb.models.registry import _cards, get_model_meta, get_model_metas
 
 
 class Case(NamedTuple):
     family: str
-    model: Callable[[Path], str]  # tmp folder -> what `-m` gets
+    # tmp folder -> what `-m` gets, or a card registered for the test under its name (families whose
+    # checkpoints are not transformers folders)
+    model: Callable[[Path], str | ModelMeta]
     task: str = "ShapesZeroShot"
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
+    stand_in: str | None = None  # a package of stand_ins/ importable for the run (see stand_ins/README.md)
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -62,6 +75,19 @@ CASES = [
     # Multi-vector: retrieval (the reference's zero-shot path has no multi-vector scoring).
     Case("colpali", built(make_tiny_colpali), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
     Case("vlm2vec", built(make_tiny_vlm2vec), needs=("peft", "torchvision")),
+    Case("colqwen", built(make_tiny_colqwen, version="2"), task="ShapesDocumentRetrieval", needs=("colpali_engine",)),
+    Case("colqwen", built(make_tiny_colqwen, version="2.5"), task="ShapesIT2TRetrieval", needs=("colpali_engine",)),
+    Case("colsmol", built(make_tiny_colsmol), task="ShapesT2IRetrieval", needs=("colpali_engine",)),
+    Case("tomoro-colqwen3", built(make_tiny_colqwen3, variant="tomoro"), task="ShapesIT2TRetrieval", needs=("torchvision",),
+         flags=("--trust-remote-code",)),
+    Case("ops-colqwen3", built(make_tiny_colqwen3, variant="ops"), task="ShapesDocumentRetrieval",
+         needs=("torchvision",), flags=("--trust-remote-code",)),
+    Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
+    Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
+    Case("blip2", built(make_tiny_blip2)),
+    Case("bge-vl", built(make_tiny_bge_vl)),
+    Case("ebind", built(make_tiny_ebind), stand_in="ebind"),
+    Case("visualized-bge", lambda tmp: visualized_bge_card(tmp), needs=("timm",)),
 ]
 IDS = [
     "clip",
@@ -79,7 +105,32 @@ IDS = [
     "evaclip",
     "colpali",
     "vlm2vec",
+    "colqwen2",
+    "colqwen2.5",
+    "colsmol",
+    "colqwen3-tomoro",
+    "colqwen3-ops",
+    "dinov3",
+    "timm",
+    "blip2",
+    "bge-vl",
+    "ebind",
+    "visualized-bge",
 ]
+
+
+def visualized_bge_card(tmp: Path) -> ModelMeta:
+    """The bge-visualized-base card on a tiny checkpoint (its weights are one .pth file, not a folder card)."""
+    from model_builders import TINY_EVA
+
+    folder = make_tiny_visualized_bge(tmp / "model")
+    card = get_model_meta("BAAI/bge-visualized-base")
+    assert card.image is not None
+    return card.model_copy(update={
+        "name": "test/tiny-visualized-bge", "weights": str(folder),
+        "image": card.image.model_copy(update={"size": 32, "crop_size": 32}),
+        "loader_kwargs": {**card.loader_kwargs, "weights_file": "visualized.pth",
+                          "text_model": str(folder / "bge"), "text_revision": None, "timm_kwargs": TINY_EVA}})
 
 
 def test_every_family_has_a_case() -> None:
@@ -94,7 +145,13 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     for module in case.needs:
         pytest.importorskip(module)
+    if case.stand_in:
+        monkeypatch.syspath_prepend(str(STAND_INS))
+        monkeypatch.delitem(sys.modules, case.stand_in, raising=False)  # the stand-in leaves with the test
     model = case.model(tmp_path)
+    if isinstance(model, ModelMeta):
+        monkeypatch.setitem(_cards(), model.name, model)
+        model = model.name
     out = tmp_path / "results"
     args = [
         "run",

@@ -44,7 +44,7 @@ def _reference_encode(batches: list[list], run: Callable[[list], torch.Tensor]) 
 def test_cards() -> None:
     meta = get_model_meta("vidore/colpali-v1.3")
     assert meta.similarity == "max_sim" and meta.fusion == "concat" and meta.embed_dim == 128
-    assert meta.loader_kwargs == {"torch_dtype": "float16", "query_prefix": "Query: "}
+    assert meta.loader_kwargs == {"architecture": "ColPali", "query_prefix": "Query: "} and meta.precision == "fp16"
 
 
 def test_scores_equal_colpali_engine_on_reference_built_inputs(

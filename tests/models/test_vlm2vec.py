@@ -9,6 +9,7 @@ instruction context is part of the embedding cache key.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -41,7 +42,7 @@ def vlm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cards(vlm_dir: Path) -> None:
     meta = get_model_meta("VLM2Vec/VLM2Vec-V2.0")
     assert meta.uses_instructions and meta.fusion == "joint" and meta.extra == "vlm2vec"
-    assert meta.loader_kwargs == {"base_model": "Qwen/Qwen2-VL-2B-Instruct", "max_pixels": 360 * 420}
+    assert meta.loader_kwargs == {"base_model": "Qwen/Qwen2-VL-2B-Instruct"} and meta.precision == "bf16"
     local = get_model_meta(str(vlm_dir))
     assert local.family == "vlm2vec" and local.uses_instructions and local.embed_dim == 32
     assert local.loader_kwargs["base_model"] == str((vlm_dir.parent / "adapter-base").resolve())
@@ -66,8 +67,7 @@ def _reference(adapter: Path, prompts: list[str], images: list | None, *, merge:
     from peft import PeftModel
     from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
 
-    processor = AutoProcessor.from_pretrained(adapter)
-    processor.image_processor.size = {**dict(processor.image_processor.size), "longest_edge": 360 * 420}
+    processor = AutoProcessor.from_pretrained(adapter)  # the checkpoint's pixel budget, untouched
     model = Qwen2VLForConditionalGeneration.from_pretrained(adapter.parent / "adapter-base")
     if merge:
         model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
@@ -113,15 +113,22 @@ def test_prompts_instructions_and_adapter_match_reference(
     )  # the adapter counts
 
 
-def test_pixel_budget(vlm_dir: Path) -> None:
+def _pixels(encoder: Any, size: tuple[int, int]) -> int:
     from PIL import Image
 
+    grid = encoder.processor.image_processor(images=[Image.new("RGB", size)], return_tensors="pt")["image_grid_thw"][0]
+    return int(grid[1] * grid[2]) * 14 * 14
+
+
+def test_pixel_budget_is_the_checkpoints(vlm_dir: Path) -> None:
+    """VLM2Vec-V2.0's processor allows 28 * 28 * 1280 = 1,003,520 pixels, which the reference keeps: a page
+    of 900 x 700 keeps its resolution (about 630,000 pixels; a 151,200 budget would shrink it 4x), and a
+    larger one is brought down to the budget, not below it."""
     encoder = get_model(str(vlm_dir), device="cpu")
-    grid = encoder.processor.image_processor(
-        images=[Image.new("RGB", (900, 700))],  # type: ignore[attr-defined]
-        return_tensors="pt",
-    )["image_grid_thw"][0]
-    assert int(grid[1] * grid[2]) * 14 * 14 <= 360 * 420
+    assert 600_000 <= _pixels(encoder, (900, 700)) <= 28 * 28 * 1280
+    assert 900_000 <= _pixels(encoder, (2000, 1500)) <= 28 * 28 * 1280
+    smaller = get_model(str(vlm_dir), device="cpu", max_pixels=360 * 420)  # an explicit override is recorded
+    assert _pixels(smaller, (900, 700)) <= 360 * 420 and smaller.meta.loader_kwargs["max_pixels"] == 360 * 420
 
 
 def test_contract(vlm_dir: Path, family_images: ImageColumn, family_texts: list[str]) -> None:

@@ -9,6 +9,7 @@ from mieb.cli.selection import add_task_filters, select_tasks
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from mieb.models.meta import PRECISIONS
     from mieb.results.io import OVERWRITE_STRATEGIES
 
     p = sub.add_parser("run", help="evaluate a model", description="Evaluate a model on tasks; results are "
@@ -20,8 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="allow models whose checkpoint ships its own Python code (e.g. jina-clip, nomic-embed-vision) "
                         "to run it")
     p.add_argument("--device", help="cpu, cuda, cuda:1 or a GPU index (default: cuda if available)")
-    p.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto",
-                   help="auto: fp32 on CPU, bf16/fp16 autocast on CUDA")
+    p.add_argument("--precision", choices=["auto", *PRECISIONS], default="auto",
+                   help="auto (default): the model card's precision (the reference's for its family) on CUDA, "
+                        "fp32 elsewhere; fp16/bf16: weights in that dtype; fp16-mixed/bf16-mixed: fp32 weights "
+                        "under autocast")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--num-workers", type=int, help="image decode workers (default: from the available CPUs)")
     p.add_argument("--output-folder", default="results")

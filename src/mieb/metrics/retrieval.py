@@ -36,8 +36,8 @@ def _as_float_tensor(x: np.ndarray | torch.Tensor, device: str | torch.device) -
     # mteb scores in float32 whatever the embedding dtype (it upcasts fp16/bf16).
     from mieb.models.encoder import MultiVector
 
-    if isinstance(x, MultiVector):  # multi-vector (late-interaction) embeddings, scored by a callable
-        return x.to_device(device)  # type: ignore[return-value]
+    if isinstance(x, MultiVector):  # late-interaction embeddings: the scorer moves them in bounded blocks
+        return x  # type: ignore[return-value]
     return torch.as_tensor(x).to(device=device, dtype=torch.float32)
 
 

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
+# "fp32": float32 weights and compute. "fp16" / "bf16": the weights (and floating inputs) in that dtype.
+# "fp16-mixed" / "bf16-mixed": float32 weights under torch.autocast to that dtype (mixed precision).
+Precision = Literal["fp32", "fp16", "bf16", "fp16-mixed", "bf16-mixed"]
+PRECISIONS: tuple[str, ...] = ("fp32", "fp16", "bf16", "fp16-mixed", "bf16-mixed")
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
@@ -57,7 +61,13 @@ class TextPreprocessing(BaseModel):
 
 
 class ModelMeta(BaseModel):
-    """A model card. `loader` is "module:callable" and is imported only when the model is loaded."""
+    """A model card. `loader` is "module:callable" and is imported only when the model is loaded.
+
+    `precision` is the card's default precision on CUDA, the one the reference runs the family in (e.g.
+    "fp16-mixed" for open_clip models, which the reference encodes under `torch.cuda.amp.autocast()`;
+    "bf16" for VLM2Vec, whose weights it loads in bfloat16). Off CUDA the default is fp32 (see
+    `mieb.models.encoder.resolve_precision`); `get_model(precision=...)` / `--precision` override it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
 
@@ -69,6 +79,7 @@ class ModelMeta(BaseModel):
     n_parameters: int | None = None
     embed_dim: int | None = None
     similarity: Similarity = "cosine"
+    precision: Precision = "fp32"
     # "sum": image + text embeddings; "joint": the model's own encode_fused; "concat": the token sets of
     # multi-vector models joined per item (ColPali-style, as the reference does).
     fusion: Literal["sum", "joint", "concat"] | None = "sum"
@@ -87,6 +98,11 @@ class ModelMeta(BaseModel):
     trust_remote_code: bool = False
     extra: str | None = None
     citation: str | None = None
+    # Weights in MiB at float32 (the reference's memory_usage_mb): what a device needs before activations.
+    memory_usage_mb: int | None = None
+    # Why this model cannot be run, for cards kept so that published results resolve to them: get_model
+    # refuses with this text before anything is imported or downloaded.
+    unavailable: str | None = None
 
     @field_validator("loader")
     @classmethod

@@ -30,12 +30,31 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "paligemma": "mieb.models.cards.colpali:card_for_folder",
     "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
+    "dinov3_vit": "mieb.models.cards.dinov3:card_for_folder",
+    "blip-2": "mieb.models.cards.blip2:card_for_folder",
+    "ebind": "mieb.models.cards.ebind:card_for_folder",
+    "colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
+    "ops_colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
+}
+# config.json "architectures" entry -> card builder, checked before "model_type" (for architectures that share
+# a backbone's model_type with other families, e.g. colpali_engine's ColQwen2 saves a "qwen2_vl" config).
+LOCAL_FOLDER_ARCHITECTURES: dict[str, str] = {
+    "ColQwen2": "mieb.models.cards.colpali:card_for_folder",
+    "ColQwen2_5": "mieb.models.cards.colpali:card_for_folder",
+    "ColIdefics3": "mieb.models.cards.colpali:card_for_folder",
 }
 # Folders without a transformers config.json, recognised by a marker file instead.
 LOCAL_FOLDER_MARKERS: dict[str, str] = {
     "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
     "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
 }
+# config.json auto_map["AutoModel"] (the remote code of a known family) -> card builder, ahead of model_type:
+# such checkpoints share a model_type with the architecture they extend but embed differently.
+LOCAL_FOLDER_AUTO_MAP: dict[str, str] = {
+    "modeling_MMRet_CLIP.CLIPModel": "mieb.models.cards.bge_vl:card_for_folder",
+}
+# Folders whose config.json names a timm `architecture` (and no transformers model_type).
+TIMM_FOLDER_CARD = "mieb.models.cards.timm_image:card_for_folder"
 # Python modules a card's `extra` installs, checked before loading so a missing backend fails first.
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "openclip": ("open_clip", "timm", "torchvision"),
@@ -43,6 +62,12 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "colpali": ("colpali_engine", "peft", "torchvision"),
     # transformers 5's Qwen2-VL processor builds a video processor, which needs torchvision.
     "vlm2vec": ("peft", "torchvision"),
+    # Qwen3-VL's processor builds a video processor, which needs torchvision.
+    "colqwen3": ("torchvision",),
+    # DINOv3's image processor exists only with transformers' torchvision backend.
+    "dinov3": ("torchvision",),
+    "timm": ("timm", "torchvision"),
+    "ebind": ("ebind",),
 }
 
 
@@ -122,7 +147,9 @@ def get_model(
 
 def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
     """Refuse, before anything is imported or downloaded, a model whose backend is missing or whose
-    remote code the user has not agreed to run."""
+    remote code the user has not agreed to run, or whose card says it cannot be run."""
+    if meta.unavailable:
+        raise UsageError(f"model {meta.name} cannot be run: {meta.unavailable}")
     if meta.trust_remote_code and not trust_remote_code:
         raise UsageError(
             f"model {meta.name} runs Python code from its checkpoint repository (trust_remote_code), which "
@@ -143,7 +170,18 @@ def card_for_local_folder(path: Path) -> ModelMeta:
     if not config_file.is_file():
         raise UnknownNameError("model", str(path), _cards())
     config = json.loads(config_file.read_text())
+    for arch in config.get("architectures") or []:
+        if arch in LOCAL_FOLDER_ARCHITECTURES:
+            module_name, attr = LOCAL_FOLDER_ARCHITECTURES[arch].split(":")
+            return getattr(importlib.import_module(module_name), attr)(path, config)
     model_type = config.get("model_type")
+    auto_model = str(config.get("auto_map", {}).get("AutoModel", "")).split("--")[-1]
+    builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
+    if builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
+        builder = TIMM_FOLDER_CARD
+    if builder is not None:
+        module_name, attr = builder.split(":")
+        return getattr(importlib.import_module(module_name), attr)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "

@@ -346,6 +346,7 @@ class Embedder:
             std = torch.tensor(pp.std, device=self.encoder.device).view(1, 3, 1, 1)
         batches = iter(loader)
         buffer: torch.Tensor | None = None
+        half = self.encoder.weights_dtype if self.encoder.weights_dtype != torch.float32 else None
         n_batches = 0
         with _threads_beside_workers(use_workers, self.encoder.device):
             while True:
@@ -365,9 +366,11 @@ class Embedder:
                     if buffer is None or buffer.shape != batch.shape:  # one buffer, reused
                         buffer = torch.empty(batch.shape, dtype=torch.float32, device=self.encoder.device)
                     batch = normalise(batch.to(self.encoder.device, non_blocking=on_cuda), buffer, mean, std)
+                    if half is not None:  # half-precision weights take inputs normalised in float32, then cast
+                        batch = batch.to(half)
                 elif pp.input == "tensor":  # sizes differ (no crop): normalise one by one
-                    batch = [((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0]
-                             for b in batch]
+                    batch = [(((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0])
+                             .to(half or torch.float32) for b in batch]
                 with self.encoder.autocast():
                     if texts is None:
                         emb = self.encoder.encode_images(batch, ctx)

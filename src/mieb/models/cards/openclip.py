@@ -50,6 +50,7 @@ def _laion(name: str, revision: str, release_date: str, n_parameters: int, embed
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="fp16-mixed",  # the reference encodes under torch.cuda.amp.autocast()
         image=torchvision_image(),
         text=TEXT,
         license="mit",
@@ -70,6 +71,7 @@ def _eva(name: str, n_parameters: int, embed_dim: int, open_clip_model: str, pre
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
+        precision="fp16-mixed",  # the reference encodes under torch.cuda.amp.autocast()
         image=torchvision_image(),
         text=TEXT,
         loader_kwargs={"open_clip_model": open_clip_model, "pretrained": pretrained},
@@ -128,6 +130,7 @@ def card_for_folder(path: Path) -> ModelMeta:
         weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path),
         embed_dim=model_cfg.get("embed_dim"),
+        precision="fp16-mixed",
         image=image,
         text=TextPreprocessing(max_length=int(model_cfg.get("text_cfg", {}).get("context_length", 77)),
                                padding="max_length"),

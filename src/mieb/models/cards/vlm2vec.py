@@ -2,8 +2,10 @@
 
 As the reference (mteb `vlm2vec_models.py`, VLM2VEC2Wrapper): the adapter is merged into the base model,
 inputs are one prompt per item, "<|image_pad|> {instruction} {text}" (parts present only), left-padded,
-with the per-task instructions the model defines (`TASK_PROMPTS`, image tasks only here) and an image
-budget of 360 x 420 pixels; image+text inputs are encoded jointly (fusion "joint").
+with the per-task instructions the model defines (`TASK_PROMPTS`, image tasks only here) and the
+checkpoint's own image budget (its processor's max_pixels, 28 * 28 * 1280 = 1,003,520 pixels: at smaller
+budgets document text becomes unreadable); image+text inputs are encoded jointly (fusion "joint"); bf16
+weights (precision "bf16").
 """
 
 from __future__ import annotations
@@ -58,10 +60,11 @@ MODELS = [
         modalities=["image", "text"],
         n_parameters=2208985600,
         embed_dim=1536,
+        precision="bf16",  # the reference loads the base in bfloat16 and merges the adapter into it
         fusion="joint",
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
-        loader_kwargs={"base_model": "Qwen/Qwen2-VL-2B-Instruct", "max_pixels": 360 * 420},
+        loader_kwargs={"base_model": "Qwen/Qwen2-VL-2B-Instruct"},
         license="apache-2.0",
         release_date="2025-04-30",
         reference="https://huggingface.co/VLM2Vec/VLM2Vec-V2.0",

@@ -85,5 +85,10 @@ def hub_file(meta: ModelMeta, filename: str) -> Path | None:
         return None
 
 
-def to_device_inputs(inputs: Any, device: torch.device) -> dict[str, Any]:
-    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in dict(inputs).items()}
+def to_device_inputs(inputs: Any, device: torch.device, dtype: torch.dtype | None = None) -> dict[str, Any]:
+    """A processor's outputs on `device`; floating tensors (pixel values) cast to `dtype` when given, the
+    weights' dtype of a half-precision model (integer ids and masks keep theirs)."""
+    def move(v: torch.Tensor) -> torch.Tensor:
+        return v.to(device, dtype=dtype) if dtype is not None and v.is_floating_point() else v.to(device)
+
+    return {k: move(v) if isinstance(v, torch.Tensor) else v for k, v in dict(inputs).items()}

@@ -10,7 +10,13 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, pooled, resolve_weights, tokenizer_kwargs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    pooled,
+    resolve_weights,
+    tokenizer_kwargs,
+)
 
 
 class AlignEncoder(Encoder):
@@ -19,7 +25,8 @@ class AlignEncoder(Encoder):
         from transformers import AlignModel, AutoTokenizer
 
         source, revision = resolve_weights(meta)
-        self.model = AlignModel.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = AlignModel.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(source, revision=revision)
 
     def encode_images(self, images: torch.Tensor, ctx: EncodeContext) -> torch.Tensor:

@@ -17,6 +17,7 @@ from mieb.models.meta import ModelMeta
 from mieb.models.wrappers._common import (
     check_no_options,
     check_preprocessing,
+    dtype_kwarg,
     resolve_weights,
     tokenizer_kwargs,
 )
@@ -28,7 +29,9 @@ class BlipEncoder(Encoder):
         from transformers import AutoTokenizer, BlipForImageTextRetrieval
 
         source, revision = resolve_weights(meta)
-        self.model = BlipForImageTextRetrieval.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = BlipForImageTextRetrieval.from_pretrained(source, revision=revision,
+                                                               **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(source, revision=revision)
         check_preprocessing(meta)
 

@@ -40,8 +40,11 @@ class CLIPEncoder(Encoder):
         super().__init__(meta, device, precision)
         from transformers import AutoTokenizer, CLIPModel
 
+        from mieb.models.wrappers._common import dtype_kwarg  # (_common imports this module)
+
         source, revision = resolve_weights(meta)
-        self.model = CLIPModel.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = CLIPModel.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(source, revision=revision)
 
     def encode_images(self, images: torch.Tensor, ctx: EncodeContext) -> torch.Tensor:

@@ -1,12 +1,21 @@
-"""ColPali through `colpali_engine` (the `colpali` extra): multi-vector outputs scored with MaxSim.
+"""The colpali_engine families (the `colpali` extra): ColPali, ColQwen2, ColQwen2.5 and ColIdefics3 (ColSmol),
+multi-vector outputs scored with MaxSim.
 
-Loading is the reference's: `ColPali.from_pretrained(name, adapter_kwargs={"revision": ...})` (the hub repo
-is a LoRA adapter on its PaliGemma base) in the card's dtype, and `ColPaliProcessor`. Queries are
-"Query: " + text + ten pad tokens ("query augmentation"), documents images with PaliGemma's prompt. The
-model zeroes padded positions; each item keeps only its attended tokens, returned as a `MultiVector`, and
-texts are right-padded, so embeddings do not depend on how items were batched. Scores reproduce the
-reference's zero padding by default (`maxsim`); `maxsim_padding="masked"` is the padding-independent variant,
-recorded in the results' model card (loader_kwargs) when chosen.
+As the reference's `ColPaliEngineWrapper` (mteb `colpali_models.py`, `colqwen_models.py`,
+`colsmol_models.py`): the card's `architecture` names colpali_engine's model and processor classes, loaded
+in the run's precision (the card's "fp16": fp16 weights, as the reference's `torch_dtype=float16`); queries are the processor's `query_prefix` ("Query: ") + text + ten
+`query_augmentation_token`s through `process_texts`, whatever the prompt type (the reference reads no
+instruction); images go through `process_images` (the processor builds the checkpoint's prompt and image
+budget); image+text inputs join the two token sets (card fusion "concat"). The models zero padded
+positions; each item keeps only its attended tokens, returned as a `MultiVector`, so embeddings do not depend
+on how items were batched (padding is masked and positions are mask-aware or rotary), and scores reproduce
+the reference's zero padding by default (`maxsim`); `maxsim_padding="masked"` is the padding-independent
+variant, recorded in the results' model card (loader_kwargs) when chosen.
+
+Weights: a hub repository holding a PEFT adapter (adapter_config.json; ColPali, ColQwen2) is loaded as the
+reference does, the adapter at the card's revision on its base model at the Hub's main branch (the adapter
+config names no base revision); a full checkpoint is loaded at the card's revision (the reference passes no
+revision there, so it reads the main branch; the published revision is what mieb pins).
 """
 
 from __future__ import annotations
@@ -14,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import torch
 
 from mieb.models.encoder import EncodeContext, Encoder, MaxSimPadding, MultiVector
 from mieb.models.meta import ModelMeta
@@ -28,30 +35,53 @@ from mieb.models.wrappers._common import (
 )
 
 
+class Architecture:
+    """colpali_engine's classes for one family, and how mieb runs them where the reference's defaults would
+    make an item's embedding depend on its batch."""
+
+    def __init__(self, model: str, processor: str, *, padding_side: str | None = None,
+                 attention: str | None = None):
+        self.model, self.processor = model, processor
+        self.padding_side, self.attention = padding_side, attention
+
+
+ARCHITECTURES: dict[str, Architecture] = {
+    # PaliGemma numbers positions without the attention mask and its prefix attends bidirectionally: right
+    # padding and eager attention keep a query's tokens unaffected by its batch's padding (transformers 5).
+    "ColPali": Architecture("ColPali", "ColPaliProcessor", padding_side="right", attention="eager"),
+    # Qwen2-VL / Qwen2.5-VL derive M-RoPE positions from the attention mask, and Idefics3's Llama uses rotary
+    # (relative) positions, so the processors' left padding is kept, as in the reference.
+    "ColQwen2": Architecture("ColQwen2", "ColQwen2Processor"),
+    "ColQwen2_5": Architecture("ColQwen2_5", "ColQwen2_5_Processor"),
+    "ColIdefics3": Architecture("ColIdefics3", "ColIdefics3Processor"),
+}
+
+
 class ColPaliEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 torch_dtype: str = "float16", query_prefix: str = "Query: ", augmentation_tokens: int = 10,
+                 architecture: str = "ColPali", query_prefix: str = "Query: ", augmentation_tokens: int = 10,
                  maxsim_padding: MaxSimPadding = "reference"):
-        super().__init__(meta, device, precision)
+        if architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, not {architecture!r}")
         if maxsim_padding not in ("reference", "masked"):
             raise ValueError(f"maxsim_padding must be 'reference' or 'masked', not {maxsim_padding!r}")
+        super().__init__(meta, device, precision)
         self.maxsim_padding = maxsim_padding
+        arch = ARCHITECTURES[architecture]
         models = require("colpali_engine.models", "colpali", f"model {meta.name}")
         source, revision = resolve_weights(meta)
-        extra: dict[str, Any] = {} if Path(source).is_dir() else {"adapter_kwargs": {"revision": revision}}
-        # Eager attention: with transformers 5's SDPA path, PaliGemma's bidirectional prefix lets a query's
-        # tokens see its batch's padding (outputs change with the batch); eager masks it exactly.
-        model = models.ColPali.from_pretrained(source, **dtype_kwarg(getattr(torch, torch_dtype)),
-                                               attn_implementation="eager", **extra)
-        # colpali_engine's ColPali overrides tie_weights, so under transformers 5 the (unused) LM head can stay
-        # on the meta device; tie it to the embeddings as the PaliGemma checkpoint intends.
-        model.model.tie_weights()
+        kwargs: dict[str, Any] = dtype_kwarg(self.weights_dtype)
+        if arch.attention is not None:
+            kwargs["attn_implementation"] = arch.attention
+        model = getattr(models, arch.model).from_pretrained(source, **kwargs, **_weights_revision(source, revision))
+        if architecture == "ColPali":
+            # colpali_engine's ColPali overrides tie_weights, so under transformers 5 the (unused) LM head can
+            # stay on the meta device; tie it to the embeddings as the PaliGemma checkpoint intends.
+            model.model.tie_weights()
         self.model = model.eval().to(self.device)
-        self.processor = models.ColPaliProcessor.from_pretrained(source, revision=revision)
-        # PaliGemma numbers positions without looking at the attention mask, so with left padding (Gemma's
-        # tokenizer default under transformers 5) a query's embedding would shift with its batch's longest
-        # query; right padding keeps every query's tokens where they are whatever the batch.
-        self.processor.tokenizer.padding_side = "right"
+        self.processor = getattr(models, arch.processor).from_pretrained(source, revision=revision)
+        if arch.padding_side is not None:
+            self.processor.tokenizer.padding_side = arch.padding_side
         self.query_prefix, self.augmentation_tokens = query_prefix, augmentation_tokens
 
     def _tokens(self, inputs: Any) -> MultiVector:
@@ -68,9 +98,21 @@ class ColPaliEncoder(Encoder):
         return self._tokens(self.processor.process_images(list(images)))
 
 
+def _weights_revision(source: str, revision: str | None) -> dict[str, Any]:
+    """from_pretrained's revision arguments: none for a local folder; for a hub adapter the adapter's revision
+    (its base is read from the adapter config, at main); otherwise the checkpoint's revision."""
+    if Path(source).is_dir():
+        return {}
+    from transformers.utils import find_adapter_config_file
+
+    if find_adapter_config_file(source, revision=revision) is not None:
+        return {"adapter_kwargs": {"revision": revision}}
+    return {"revision": revision}
+
+
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> ColPaliEncoder:
     options = {**meta.loader_kwargs, **kwargs}
-    check_no_options(meta, options, ("torch_dtype", "query_prefix", "augmentation_tokens", "maxsim_padding"))
+    check_no_options(meta, options, ("architecture", "query_prefix", "augmentation_tokens", "maxsim_padding"))
     if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
         meta = meta.model_copy(update={"loader_kwargs": options})
     return ColPaliEncoder(meta, device=device, precision=precision, **options)

@@ -9,7 +9,7 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, check_preprocessing, resolve_weights
+from mieb.models.wrappers._common import check_no_options, check_preprocessing, dtype_kwarg, resolve_weights
 
 
 class Dinov2Encoder(Encoder):
@@ -18,7 +18,8 @@ class Dinov2Encoder(Encoder):
         from transformers import AutoModel
 
         source, revision = resolve_weights(meta)
-        self.model = AutoModel.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = AutoModel.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         check_preprocessing(meta)
 
     def encode_images(self, images: torch.Tensor, ctx: EncodeContext) -> torch.Tensor:

@@ -13,7 +13,7 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, resolve_weights, to_device_inputs
+from mieb.models.wrappers._common import check_no_options, dtype_kwarg, resolve_weights, to_device_inputs
 
 TEMPLATE = "<|start_header_id|>user<|end_header_id|>\n\n{}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n \n"
 TEXT_PROMPT = TEMPLATE.format("<sent>\nSummary above sentence in one word: ")
@@ -29,11 +29,13 @@ class E5VEncoder(Encoder):
         source, revision = resolve_weights(meta)
         self.processor = LlavaNextProcessor.from_pretrained(source, revision=revision)
         self.processor.tokenizer.padding_side = "left"
-        self.model = LlavaNextForConditionalGeneration.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = LlavaNextForConditionalGeneration.from_pretrained(source, revision=revision,
+                                                                       **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
 
     def _last_token(self, prompts: list[str], images: list[Any] | None) -> torch.Tensor:
         inputs = self.processor(text=prompts, images=images, return_tensors="pt", padding=True)
-        out = self.model(**to_device_inputs(inputs, self.device), output_hidden_states=True, return_dict=True)
+        out = self.model(**to_device_inputs(inputs, self.device, self.weights_dtype), output_hidden_states=True, return_dict=True)
         return out.hidden_states[-1][:, -1, :]
 
     def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> torch.Tensor:

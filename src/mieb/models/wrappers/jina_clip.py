@@ -11,7 +11,7 @@ import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, resolve_weights
+from mieb.models.wrappers._common import check_no_options, dtype_kwarg, resolve_weights
 
 
 class JinaCLIPEncoder(Encoder):
@@ -20,7 +20,9 @@ class JinaCLIPEncoder(Encoder):
         from transformers import AutoModel
 
         source, revision = resolve_weights(meta)
-        self.model = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True).eval().to(self.device)
+        self.model = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True,
+                                               **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
 
     def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> torch.Tensor:
         return self.model.encode_text(list(texts), convert_to_numpy=False, convert_to_tensor=True).float()

@@ -15,7 +15,13 @@ import torch.nn.functional as F
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers._common import check_no_options, resolve_weights, to_device_inputs, tokenizer_kwargs
+from mieb.models.wrappers._common import (
+    check_no_options,
+    dtype_kwarg,
+    resolve_weights,
+    to_device_inputs,
+    tokenizer_kwargs,
+)
 
 
 class NomicVisionEncoder(Encoder):
@@ -26,13 +32,16 @@ class NomicVisionEncoder(Encoder):
 
         source, revision = resolve_weights(meta)
         self.processor = AutoImageProcessor.from_pretrained(source, revision=revision)
-        self.vision = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True).eval().to(self.device)
-        self.text = AutoModel.from_pretrained(text_model, revision=text_revision,
-                                              trust_remote_code=True).eval().to(self.device)
+        dtype = dtype_kwarg(self.weights_dtype)
+        self.vision = AutoModel.from_pretrained(source, revision=revision, trust_remote_code=True, **dtype)
+        self.vision = self.vision.eval().to(self.device)
+        self.text = AutoModel.from_pretrained(text_model, revision=text_revision, trust_remote_code=True, **dtype)
+        self.text = self.text.eval().to(self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(text_model, revision=text_revision)
 
     def encode_images(self, images: Sequence[Any], ctx: EncodeContext) -> torch.Tensor:
-        inputs = to_device_inputs(self.processor(images=list(images), return_tensors="pt"), self.device)
+        inputs = to_device_inputs(self.processor(images=list(images), return_tensors="pt"), self.device,
+                                  self.weights_dtype)
         return F.normalize(self.vision(**inputs).last_hidden_state[:, 0], p=2, dim=1)
 
     def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> torch.Tensor:

@@ -5,7 +5,8 @@ loaded with `open_clip.create_model_and_transforms("local-dir:<snapshot>")` (ope
 cannot pin a revision). EVA-02-CLIP cards name an open_clip config and pretrained tag instead. Local
 folders load as "local-dir:". Text goes through open_clip's own tokenizer (77 tokens, zero-padded);
 images arrive prepared by the framework exactly as open_clip's torchvision transform makes them.
-The reference runs these under CUDA fp16 autocast: pass --precision fp16 for the same numerics on a GPU.
+The reference runs these under CUDA fp16 autocast: the cards' precision is "fp16-mixed" (fp32 off CUDA, where
+the reference's `torch.cuda.amp.autocast()` does nothing).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class OpenCLIPEncoder(Encoder):
         else:
             source, revision = resolve_weights(meta)
             name, tag = "local-dir:" + (source if Path(source).is_dir() else hub_snapshot(source, revision)), None
-        self.model = open_clip.create_model(name, pretrained=tag, device=self.device).eval()
+        model = open_clip.create_model(name, pretrained=tag, device=self.device)
+        self.model = model.to(self.weights_dtype).eval()
         self.tokenizer = open_clip.get_tokenizer(name)
 
     def encode_images(self, images: torch.Tensor, ctx: EncodeContext) -> torch.Tensor:

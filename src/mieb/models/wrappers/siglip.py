@@ -17,6 +17,7 @@ from mieb.models.meta import ModelMeta
 from mieb.models.wrappers._common import (
     check_no_options,
     check_preprocessing,
+    dtype_kwarg,
     pooled,
     require,
     resolve_weights,
@@ -32,7 +33,8 @@ class SiglipEncoder(Encoder):
         from transformers import AutoModel, AutoTokenizer
 
         source, revision = resolve_weights(meta)
-        self.model = AutoModel.from_pretrained(source, revision=revision).eval().to(self.device)
+        self.model = AutoModel.from_pretrained(source, revision=revision, **dtype_kwarg(self.weights_dtype))
+        self.model = self.model.eval().to(self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(source, revision=revision)
         check_preprocessing(meta)
 

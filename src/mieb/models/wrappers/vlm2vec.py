@@ -1,6 +1,7 @@
 """VLM2Vec-V2.0: Qwen2-VL base + the LoRA adapter at the card's revision (peft, merged), last-token pooling.
 
-As the reference: processor from the adapter repo, an image budget of `max_pixels`, one prompt per item
+As the reference: processor from the adapter repo with the checkpoint's image budget (`max_pixels`
+overrides it; results then record it), one prompt per item
 "<|image_pad|> {instruction} {text}" (parts present only), the model's own per-task instruction for the query
 or document side (empty for tasks it defines none for), the last attended token's final state (left padding
 here; the reference pools the last attended token whichever side pads), L2-normalised. Needs the `vlm2vec`
@@ -35,9 +36,9 @@ def instruction(ctx: EncodeContext) -> str:
 
 
 def set_pixel_budget(image_processor: Any, max_pixels: int) -> None:
-    """The reference sets `image_processor.max_pixels`, which transformers 4's processors read; those of
-    transformers 5 have no such attribute (setting one sends every call down a deprecated path) and read
-    `size["longest_edge"]` instead."""
+    """A budget other than the checkpoint's: `image_processor.max_pixels` for transformers 4's processors;
+    those of transformers 5 have no such attribute (setting one sends every call down a deprecated path) and
+    read `size["longest_edge"]` instead."""
     if getattr(image_processor, "max_pixels", None) is not None:
         image_processor.max_pixels = max_pixels
     size = getattr(image_processor, "size", None)
@@ -47,7 +48,7 @@ def set_pixel_budget(image_processor: Any, max_pixels: int) -> None:
 
 class VLM2VecEncoder(Encoder):
     def __init__(self, meta: ModelMeta, device: str | None = None, precision: str | None = None, *,
-                 base_model: str, max_pixels: int):
+                 base_model: str, max_pixels: int | None = None):
         super().__init__(meta, device, precision)
         peft = require("peft", "vlm2vec", f"model {meta.name}")
         from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
@@ -55,9 +56,9 @@ class VLM2VecEncoder(Encoder):
         source, revision = resolve_weights(meta)
         self.processor = AutoProcessor.from_pretrained(source, revision=revision)
         self.processor.tokenizer.padding_side = "left"
-        set_pixel_budget(self.processor.image_processor, max_pixels)
-        dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision, torch.float32)
-        base = Qwen2VLForConditionalGeneration.from_pretrained(base_model, **dtype_kwarg(dtype))
+        if max_pixels is not None:
+            set_pixel_budget(self.processor.image_processor, max_pixels)
+        base = Qwen2VLForConditionalGeneration.from_pretrained(base_model, **dtype_kwarg(self.weights_dtype))
         self.model = peft.PeftModel.from_pretrained(base, source, revision=revision).merge_and_unload()
         self.model = self.model.eval().to(self.device)
 
@@ -82,4 +83,6 @@ class VLM2VecEncoder(Encoder):
 def load(meta: ModelMeta, device: str | None = None, precision: str | None = None, **kwargs: Any) -> VLM2VecEncoder:
     options = {**meta.loader_kwargs, **kwargs}
     check_no_options(meta, options, ("base_model", "max_pixels"))
+    if kwargs:  # options beyond the card's change the numbers: the card the results record must say so
+        meta = meta.model_copy(update={"loader_kwargs": options})
     return VLM2VecEncoder(meta, device=device, precision=precision, **options)

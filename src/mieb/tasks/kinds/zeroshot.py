@@ -144,8 +144,8 @@ def _on_device(embeddings: Any, embedder: Embedder) -> Any:
 
     from mieb.models.encoder import MultiVector
 
-    if isinstance(embeddings, MultiVector):
-        return embeddings.to_device(embedder.encoder.device)
+    if isinstance(embeddings, MultiVector):  # MaxSim moves them to the device in memory-bounded blocks
+        return embeddings
     return torch.from_numpy(embeddings).to(embedder.encoder.device)
 
 
