@@ -1,8 +1,9 @@
 """Fitted scorers see what the reference's see (issue 11, item 1), and VOC2007 scores its whole split.
 
-The reference's wrappers return torch tensors, which scikit-learn converts to float64: its logistic
-regression, k-means and kNN fit in float64 (the kNN on float32 training rows, see the multilabel kind).
-Each case below is one where a float32 fit gives other numbers, so each fails if mieb fits in float32.
+The reference's wrappers return torch tensors, which scikit-learn converts itself: its logistic regression
+and k-means fit in float64; its kNN is fitted on a float32 array (np.stack of tensor rows) and predicts on
+a tensor (see the multilabel kind). Each case below is one where handing scikit-learn float32 arrays gives
+other numbers, so each fails if mieb does that.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def voc_split(keys: range, labels: list[list[int]], *, with_label_column: bool) 
 
 
 def test_multilabel_knn_sees_what_the_reference_sees(tmp_path: Path) -> None:
-    """kNN on grid points: float32 training rows and float64 eval rows (the reference's mix) pick other
-    neighbours than all-float32 here, which moves the scores."""
+    """kNN on grid points with many equal distances: predicting on the eval split as a tensor (the
+    reference's input) picks other neighbours than predicting on a float32 array here, which moves the
+    scores."""
     rng = np.random.default_rng(0)
     n_train, n_test = 60, 40
     points = grid(rng, n_train + n_test, 16, steps=3)

@@ -14,8 +14,16 @@ import pytest
 pytest.importorskip("mteb")
 
 from datasets import Dataset, Features, Image, Sequence, Value  # noqa: E402
-from e2e import ReferenceTableEncoder, Table, check_table, key_image, local_task, reference_task, run_mieb, \
-    run_reference  # noqa: E402
+from e2e import (  # noqa: E402
+    ReferenceTableEncoder,
+    Table,
+    check_table,
+    key_image,
+    local_task,
+    reference_task,
+    run_mieb,
+    run_reference,
+)
 from helpers import write_hub_folder  # noqa: E402
 
 import mieb  # noqa: E402
@@ -215,6 +223,45 @@ def test_multiple_choice_candidate_repeated_with_other_content_is_an_error(tmp_p
     corpus = [("c1", "one", None), ("c2", "two", None), ("c2", "other two", None)]
     where = blink(tmp_path, corpus, [("q1", "which?", 1)], [("q1", "c1", 1), ("q1", "c2", 0)])
     assert "corpus id 'c2'" in mieb_error(mc_table(), MULTIPLE_CHOICE, where)
+
+
+# -- text search (BM25: no embeddings; the same keys, content compared by text) ----------------------------------
+IT2T = "OVENIT2TRetrieval"  # image+text queries, text documents: BM25 reads the texts alone, as the reference
+
+
+def bm25_models() -> tuple[Any, Any]:
+    pytest.importorskip("bm25s")
+    pytest.importorskip("Stemmer")
+    import mteb
+
+    return mteb.get_model("mteb/baseline-bm25s"), mieb.get_model("mteb/baseline-bm25s")
+
+
+def test_text_search_keyed_by_id_as_the_reference(tmp_path: Path) -> None:
+    """A document and a query each listed twice with the same text are one document (both rows indexed,
+    as the reference indexes them) and one query, in retrieval and in multiple choice."""
+    from e2e import compare
+
+    reference, model = bm25_models()
+    corpus = side([("a", "red fox jumps", None), ("a", "red fox jumps", None), ("c", "a red ball", None),
+                   ("x", "green tree", None), ("y", "blue sky above", None)])
+    queries = side([("q", "red fox", 1), ("q", "red fox", 1), ("r", "blue ball", 2)])
+    judged = [("q", "a", 1), ("q", "c", 1), ("r", "y", 1), ("r", "c", 0)]
+    compare(reference, model, meta(IT2T), folder(tmp_path / "retrieval", corpus, queries, judged))
+    compare(reference, model, meta(MULTIPLE_CHOICE), folder(tmp_path / "choice", corpus, queries, judged))
+
+
+def test_text_search_repeated_id_with_other_text_is_an_error(tmp_path: Path) -> None:
+    _, model = bm25_models()
+    corpus = side([("a", "red fox jumps", None), ("a", "a red ball", None), ("x", "green tree", None)])
+    where = folder(tmp_path, corpus, side([("q", "red fox", 1)]), [("q", "a", 1)])
+    with pytest.raises(TaskDataError, match="corpus id 'a'"):
+        run_mieb(model, local_task(meta(IT2T), where))
+    queries = side([("q", "red fox", 1), ("q", "green", 1)])
+    where = folder(tmp_path / "queries", side([("a", "red fox jumps", None), ("x", "green tree", None)]), queries,
+                   [("q", "a", 1)])
+    with pytest.raises(TaskDataError, match="query id 'q'"):
+        run_mieb(model, local_task(meta(IT2T), where))
 
 
 # -- missing texts (item 4) -------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
-"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (PROTOCOL.md section 5).
+"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (docs/protocol.md section 5).
 
 Queries and documents are embedded with the modalities of their side of the task category ("it2t":
 image+text queries, text documents); image+text inputs are fused by the model card's fusion mode.
 Documents are ranked by the model's similarity on the device in memory-bounded chunks (or, when the
 dataset ships per-query candidate lists in a `top_ranked` config, each query's candidates are reranked,
 as the reference does), and the reference's metrics are computed at k = 1, 3, 5, 10, 20, 100, 1000.
-Queries, documents and judgements are keyed by id, as the reference's run and qrels dicts are (see
-`score_by_id` for repeated ids).
+Queries, documents and judgements are keyed by id, as the reference's run and qrels dicts are (quirk 16;
+see `score_by_id` for repeated ids).
 
 Reference behaviour reproduced on purpose (quirks):
 - `skip_first_result` drops each query's top-ranked document before EVERY metric (v2; quirk 7).
@@ -16,28 +16,31 @@ Reference behaviour reproduced on purpose (quirks):
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.data.hub_cache import DataNeed
+from mieb.metrics import K_VALUES
+from mieb.tasks.kinds.base import CustomLoaders, SplitContext, TaskKind
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     import numpy as np
     from datasets import Dataset
 
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
+    from mieb.tasks.kinds.multiple_choice import MultipleChoiceSettings
     from mieb.tasks.metadata import TaskMetadata
     from mieb.tasks.task import Task
 
-K_VALUES = (1, 3, 5, 10, 20, 100, 1000)
 
 
 class RetrievalSettings(KindSettings):
-    """`loader` names a custom construction in `mieb.data.custom_loaders` for datasets not in the standard
-    corpus/queries/qrels layout; `drop_columns` removes columns per side as the reference's
-    dataset_transform does (e.g. {"corpus": ["image"]})."""
+    """`loader` names a custom construction (registered in `LOADERS`, see `retrieval_loaders`) for datasets
+    not in the standard corpus/queries/qrels layout; `drop_columns` removes columns per side as the
+    reference's dataset_transform does (e.g. {"corpus": ["image"]}); `k_values` are the metric cut-offs;
+    `skip_first_result` drops each query's top-ranked document before scoring (quirk 7)."""
 
     kind: Literal["retrieval"] = "retrieval"
     k_values: tuple[int, ...] = K_VALUES
@@ -59,6 +62,10 @@ class RetrievalData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Custom loaders of the retrieval family (retrieval and multiple choice), by the names tasks give.
+LOADERS: CustomLoaders[RetrievalData] = CustomLoaders("retrieval", ["mieb.tasks.kinds.retrieval_loaders"])
+
+
 # -- loading (shared with multiple choice) --------------------------------------------------------------
 def config_names(meta: TaskMetadata) -> list[str]:
     from mieb.data.loading import dataset_config_names
@@ -66,7 +73,7 @@ def config_names(meta: TaskMetadata) -> list[str]:
     return dataset_config_names(meta)
 
 
-def load_standard(task: Task, split: str, subset: str) -> RetrievalData:
+def load_standard(task: Task, ctx: SplitContext) -> RetrievalData:
     """The reference's standard layout: configs `corpus`, `queries` (or `query`), `qrels` (or `default`),
     prefixed `<subset>-` for multilingual tasks, plus optional `top_ranked` and `instruction`.
 
@@ -80,8 +87,8 @@ def load_standard(task: Task, split: str, subset: str) -> RetrievalData:
     from mieb.data.loading import read_column, require_columns
     from mieb.errors import TaskDataError
 
-    meta = task.metadata
-    prefix = "" if subset == "default" else f"{subset}-"
+    meta, split = task.metadata, ctx.split
+    prefix = "" if ctx.subset == "default" else f"{ctx.subset}-"
     configs = set(config_names(meta))
 
     def load(config: str) -> Dataset:
@@ -92,8 +99,8 @@ def load_standard(task: Task, split: str, subset: str) -> RetrievalData:
             ds = ds.cast_column("_id", Value("string")).rename_column("_id", "id")
         return ds
 
-    def keyed(config: str, pairs: Any, what: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def keyed(config: str, pairs: Any, what: str) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
         for key, value in pairs:
             if key in out and out[key] != value:
                 raise TaskDataError(meta.name, f"config {config!r} gives {what} {key!r} twice, as {out[key]!r} and "
@@ -153,12 +160,21 @@ def load_split_any(meta: TaskMetadata, split: str, config: str) -> Dataset:
     return load_split(meta, split, config)
 
 
-def finalize(task: Task, data: RetrievalData, split: str) -> RetrievalData:
+def standard_needs(ctx: SplitContext) -> list[DataNeed]:
+    """What `load_standard` reads: the corpus / queries / qrels configs (prefixed `<subset>-` in
+    multilingual datasets), each in whichever split it has, as the standard loader accepts."""
+    if ctx.subset == "default":
+        return [DataNeed("corpus"), DataNeed("queries", alternatives=("query",)),
+                DataNeed("qrels", alternatives=("default",))]
+    return [DataNeed(f"{ctx.subset}-{name}") for name in ("corpus", "queries", "qrels")]
+
+
+def finalize(task: Task, s: RetrievalSettings | MultipleChoiceSettings, data: RetrievalData,
+             split: str) -> RetrievalData:
     """Column drops, id normalisation, the texts the model will read checked, and queries without
     judgements dropped (as the reference)."""
     from mieb.data.loading import read_column
 
-    s: RetrievalSettings = task.metadata.settings  # type: ignore[assignment]
     corpus, queries = data.corpus, data.queries
     for side, cols in s.drop_columns.items():
         ds = corpus if side == "corpus" else queries
@@ -196,14 +212,14 @@ def check_texts(task: Task, ds: Dataset, side: Literal["query", "document"], spl
         require_text(meta, read_column(ds, column), split, column, config=config, ids=ids, rows=rows)
 
 
-def load_retrieval(task: Task, split: str, subset: str) -> RetrievalData:
-    s = task.metadata.settings
-    if getattr(s, "loader", None):
-        module = importlib.import_module("mieb.data.custom_loaders")
-        data = getattr(module, s.loader)(task, split, subset)  # type: ignore[union-attr]
-    else:
-        data = load_standard(task, split, subset)
-    return finalize(task, data, split)
+def load_retrieval(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> RetrievalData:
+    """The task's custom loader if its settings name one, else the standard layout; then `finalize`."""
+    data = LOADERS.get(s.loader).load(task, ctx) if s.loader else load_standard(task, ctx)
+    return finalize(task, s, data, ctx.split)
+
+
+def retrieval_needs(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> list[DataNeed]:
+    return LOADERS.get(s.loader).needs(task.metadata, ctx) if s.loader else standard_needs(ctx)
 
 
 # -- embedding ---------------------------------------------------------------------------------------
@@ -222,7 +238,7 @@ def side_texts(ds: Dataset, side: Literal["query", "document"]) -> list[str]:
     return texts
 
 
-def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embedder: Embedder,
+def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embedder: EmbedderView,
                split: str) -> Any:
     from mieb.data.images import ImageColumn
     from mieb.data.loading import require_columns
@@ -254,23 +270,28 @@ class KeyedRows:
         return len(self.ids) == len(self.of_row)
 
 
-def _same_embedding(embeddings: Any, i: int, j: int) -> bool:
+def same_rows(embeddings: Any) -> Callable[[int, int], bool]:
+    """Whether two rows of `embeddings` (an (N, d) array or a MultiVector) are the same vector(s)."""
     import numpy as np
 
     from mieb.models.encoder import MultiVector
 
-    if isinstance(embeddings, MultiVector):
-        n = int(embeddings.lengths[i])
-        return n == int(embeddings.lengths[j]) and np.array_equal(embeddings.values[i, :n], embeddings.values[j, :n])
-    return bool(np.array_equal(embeddings[i], embeddings[j]))
+    def same(i: int, j: int) -> bool:
+        if isinstance(embeddings, MultiVector):
+            n = int(embeddings.lengths[i])
+            return n == int(embeddings.lengths[j]) and np.array_equal(embeddings.values[i, :n],
+                                                                      embeddings.values[j, :n])
+        return bool(np.array_equal(embeddings[i], embeddings[j]))
+
+    return same
 
 
-def key_rows(task: Task, side: str, ids: list[str], embeddings: Any, split: str,
+def key_rows(task: Task, side: str, ids: list[str], same: Callable[[int, int], bool], split: str,
              checked: set[str] | None = None) -> KeyedRows:
-    """Group rows by id. Rows that share an id must embed identically (the same content): the reference
-    keeps one of them, whichever its dicts meet last, so with different content its score is an accident
-    and `TaskDataError` names the task and the id instead. `checked`: the ids whose rows can reach a
-    score (default all)."""
+    """Group rows by id. Rows that share an id must have the same content (`same(i, j)`: what the model
+    reads or embeds): the reference keeps one of them, whichever its dicts meet last, so with different
+    content its score is an accident and `TaskDataError` names the task and the id instead. `checked`: the
+    ids whose rows can reach a score (default all)."""
     import numpy as np
 
     from mieb.errors import TaskDataError
@@ -283,7 +304,7 @@ def key_rows(task: Task, side: str, ids: list[str], embeddings: Any, split: str,
         if pos is None:
             index[key] = pos = len(first)
             first.append(row)
-        elif (checked is None or key in checked) and not _same_embedding(embeddings, first[pos], row):
+        elif (checked is None or key in checked) and not same(first[pos], row):
             raise TaskDataError(task.name, f"{side} id {key!r} is given to rows {first[pos]} and {row} with different "
                                 "content; the reference keys them by id and would score whichever it meets last",
                                 split=split)
@@ -318,22 +339,27 @@ def _distinct_ranking(idx: np.ndarray, scores: np.ndarray, corpus: KeyedRows,
             np.take_along_axis(np.where(valid, scores, -np.inf), compact, axis=1))
 
 
-def score_by_id(task: Task, data: RetrievalData, embedder: Embedder, *, k_values: tuple[int, ...],
+def score_by_id(task: Task, data: RetrievalData, embedder: EmbedderView, *, k_values: tuple[int, ...],
                 skip_first_result: bool) -> dict[str, Any]:
-    """Embed both sides, rank, and score as the reference does with its id-keyed run and qrels.
+    """Embed both sides (or, for a `TextSearcher`, search their texts), rank, and score as the reference does
+    with its id-keyed run and qrels.
 
     Full search ranks the whole corpus (depth max(k_values), as the reference's top-k search); with
     candidate lists (`data.top_ranked`: a dataset's `top_ranked` config, or multiple choice) each query is
-    scored against its own candidates only, as the reference's reranking path does. Keyed by id:
+    scored against its own candidates only, as the reference's reranking path does (a text search keeps
+    the candidates among its top max(k_values), as the reference's BM25 filters its results). Keyed by id:
     - rows sharing a corpus id (same content) are one document, ranked once. The reference's search heap
-      holds each row, so such a document also takes two of its max(k_values) places: reproduced;
-    - rows sharing a query id (same content) are one query. The reference pushes each row's ranking into
-      that query's one heap, so n copies leave max(k_values) / n (rounded up) documents: reproduced;
+      (and BM25's top k) holds each row, so such a document also takes two of its max(k_values) places:
+      reproduced;
+    - rows sharing a query id (same content) are one query. The reference's dense search pushes each row's
+      ranking into that query's one heap, so n copies leave max(k_values) / n (rounded up) documents:
+      reproduced; its BM25 keeps the last row's ranking (the same: same text);
     - a candidate listed twice is one candidate;
     - judged documents absent from the corpus still count as relevant (pytrec_eval's judgements);
     - the same id with different content, or a query without candidates, raises `TaskDataError`.
     """
     import math
+    from dataclasses import replace
 
     import numpy as np
 
@@ -344,55 +370,107 @@ def score_by_id(task: Task, data: RetrievalData, embedder: Embedder, *, k_values
     split = data.split
     doc_ids = [str(x) for x in read_column(data.corpus, "id")]
     query_ids = [str(x) for x in read_column(data.queries, "id")]
-    q = embed_side(task, data.queries, "query", embedder, split)
-    d = embed_side(task, data.corpus, "document", embedder, split)
-    queries = key_rows(task, "query", query_ids, q, split)
-    if not queries.unique:
-        q = q[queries.first]
-    top_k = max(k_values)
-    similarity, tie_break = similarity_fn(embedder), doc_id_ranks(doc_ids)
-    if data.top_ranked is None:
-        corpus = key_rows(task, "corpus", doc_ids, d, split)
-        # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
-        idx, scores = search_top_k(q, d, top_k, similarity=similarity, device=str(embedder.encoder.device),
-                                   tie_break=tie_break)
-        depth = None if queries.unique else np.array([math.ceil(top_k / n) for n in queries.copies.tolist()])
+    if embedder.searches_text:  # content: the texts the search reads
+        query_texts, doc_texts = side_texts(data.queries, "query"), lexical_texts(data.corpus)
+        same_query: Callable[[int, int], bool] = lambda i, j: query_texts[i] == query_texts[j]  # noqa: E731
+        same_doc: Callable[[int, int], bool] = lambda i, j: doc_texts[i] == doc_texts[j]  # noqa: E731
     else:
-        candidate_ids = [list(dict.fromkeys(data.top_ranked.get(qid, []))) for qid in queries.ids]
-        corpus = key_rows(task, "corpus", doc_ids, d, split, checked={c for cs in candidate_ids for c in cs})
-        position = {doc: i for i, doc in enumerate(corpus.ids)}
-        for qid, cands in zip(queries.ids, candidate_ids, strict=True):
-            missing = [c for c in cands if c not in position]
-            if not cands or missing:
-                what = f"candidate {missing[0]!r} is not in the corpus" if missing else "has no candidates"
-                raise TaskDataError(task.name, f"query {qid!r} {what}", split=split)
-        rows = [[int(corpus.first[position[c]]) for c in cands] for cands in candidate_ids]
-        idx, scores = rerank_candidates(q, d, rows, similarity=similarity, k=top_k, tie_break=tie_break)
-        depth = None
+        q = embed_side(task, data.queries, "query", embedder, split)
+        d = embed_side(task, data.corpus, "document", embedder, split)
+        same_query, same_doc = same_rows(q), same_rows(d)
+    queries = key_rows(task, "query", query_ids, same_query, split)
+    candidate_ids = None if data.top_ranked is None else \
+        [list(dict.fromkeys(data.top_ranked.get(qid, []))) for qid in queries.ids]
+    corpus = key_rows(task, "corpus", doc_ids, same_doc, split,
+                      checked=None if candidate_ids is None else {c for cs in candidate_ids for c in cs})
+    position = {doc: i for i, doc in enumerate(corpus.ids)}
+    for qid, cands in zip(queries.ids, candidate_ids, strict=True) if candidate_ids is not None else ():
+        missing = [c for c in cands if c not in position]
+        if not cands or missing:
+            what = f"candidate {missing[0]!r} is not in the corpus" if missing else "has no candidates"
+            raise TaskDataError(task.name, f"query {qid!r} {what}", split=split)
+    top_k, depth = max(k_values), None
+    if embedder.searches_text:
+        allowed = None
+        if candidate_ids is not None:
+            rows_of: list[list[int]] = [[] for _ in corpus.ids]
+            for row, pos in enumerate(corpus.of_row.tolist()):
+                rows_of[pos].append(row)
+            allowed = [[row for c in cands for row in rows_of[position[c]]] for cands in candidate_ids]
+        one_row = data if queries.unique else replace(data, queries=data.queries.select(queries.first))
+        idx, scores = text_search(task, one_row, embedder, top_k, allowed)
+    else:
+        if not queries.unique:
+            q = q[queries.first]
+        tie_break = doc_id_ranks(doc_ids)
+        if candidate_ids is None:
+            # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
+            idx, scores = search_top_k(q, d, top_k, similarity=embedder.scoring, device=embedder.device,
+                                       tie_break=tie_break)
+            if not queries.unique:
+                depth = np.array([math.ceil(top_k / n) for n in queries.copies.tolist()])
+        else:
+            rows = [[int(corpus.first[position[c]]) for c in cands] for cands in candidate_ids]
+            idx, scores = rerank_candidates(q, d, rows, similarity=embedder.scoring, k=top_k, device=embedder.device,
+                                            tie_break=tie_break)
     idx, scores = _distinct_ranking(idx, scores, corpus, depth)
     return retrieval_scores(idx, scores, query_ids=queries.ids, doc_ids=corpus.ids, qrels=data.qrels,
                             k_values=k_values, skip_first_result=skip_first_result)
 
 
-class Retrieval(TaskKind):
+class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
     name = "retrieval"
     settings_cls = RetrievalSettings
 
     def needed_modalities(self, task: Task) -> tuple[list[str], list[str]]:
         return task.metadata.query_modalities, task.metadata.document_modalities
 
-    def load(self, task: Task, split: str, subset: str) -> RetrievalData:
-        return load_retrieval(task, split, subset)
+    def check(self, meta: TaskMetadata) -> None:
+        if isinstance(meta.settings, RetrievalSettings):
+            LOADERS.check(meta, meta.settings.loader)
 
-    def evaluate(self, task: Task, data: RetrievalData, embedder: Embedder) -> dict[str, Any]:
-        s: RetrievalSettings = task.metadata.settings  # type: ignore[assignment]
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return retrieval_needs(task, self.settings(task), ctx)
+
+    def load(self, task: Task, ctx: SplitContext) -> RetrievalData:
+        return load_retrieval(task, self.settings(task), ctx)
+
+    def evaluate(self, task: Task, data: RetrievalData, embedder: EmbedderView) -> dict[str, Any]:
+        s = self.settings(task)
         return score_by_id(task, data, embedder, k_values=s.k_values, skip_first_result=s.skip_first_result)
 
 
-def similarity_fn(embedder: Embedder) -> Any:
-    """The card's similarity as the metrics understand it; wrapper-defined functions pass through."""
-    sim = embedder.meta.similarity
-    return sim if sim in ("cosine", "dot") else embedder.encoder.similarity
+def lexical_texts(corpus: Dataset) -> list[str]:
+    """Documents as the reference's lexical search indexes them: title + "\\n" + text (an empty title
+    without one; character-level tokenisers count the newline as a token). Checked by `check_texts`."""
+    from mieb.data.loading import read_column
+
+    texts = read_column(corpus, "text")
+    titles = read_column(corpus, "title") if "title" in corpus.column_names else [""] * len(texts)
+    return ["\n".join([t, x]) for t, x in zip(titles, texts, strict=True)]
+
+
+def text_search(task: Task, data: RetrievalData, embedder: EmbedderView, k: int,
+                candidates: list[list[int]] | None = None) -> tuple[Any, Any]:
+    """A `TextSearcher`'s ranking (BM25): the texts of both sides (images ignored, as the reference's lexical
+    search reads only the text columns: queries as embedding models read them, documents as title + newline +
+    text), top `k` over the whole corpus. With `candidates` (the multiple-choice
+    path) each query keeps those of its candidates that are in its top `k`, in ranked order, as the reference
+    filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
+    import numpy as np
+
+    idx, scores = embedder.search_texts(side_texts(data.queries, "query"), lexical_texts(data.corpus), k,
+                                        languages=task.metadata.subset_languages(embedder.context.subset))
+    if candidates is None:
+        return idx, scores
+    width = max((len(c) for c in candidates), default=0)
+    out_idx = np.full((len(candidates), width), -1, dtype=np.int64)
+    out_scores = np.full((len(candidates), width), -np.inf, dtype=np.float32)
+    for row, allowed in enumerate(candidates):
+        allowed_set = set(allowed)
+        keep = [j for j, d in enumerate(idx[row]) if d in allowed_set]
+        out_idx[row, : len(keep)], out_scores[row, : len(keep)] = idx[row][keep], scores[row][keep]
+    return out_idx, out_scores
 
 
 KIND = Retrieval()
