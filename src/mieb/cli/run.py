@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from mieb.cli.selection import add_task_filters, select_tasks
 
@@ -42,9 +41,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mieb.runner.run import MIEB
 
     tasks = select_tasks(args, default_all=False)
-    if not tasks:
-        print("no task matches the selection", file=sys.stderr)
-        return EXIT_FAILED
     meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:

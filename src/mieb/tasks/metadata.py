@@ -29,6 +29,7 @@ TaskType = Literal[
 TASK_TYPES: tuple[str, ...] = TaskType.__args__  # type: ignore[attr-defined]
 
 TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
+TASK_CATEGORIES: tuple[str, ...] = TaskCategory.__args__  # type: ignore[attr-defined]
 Modality = Literal["image", "text"]
 
 # Which evaluation protocols ("kinds") may implement each MIEB type string. The type string is what the
