@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import platform
@@ -28,6 +29,7 @@ from mieb.tasks.task import Task
 if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
     from mieb.models.encoder import Encoder
     from mieb.runner.embedder import Embedder
+    from mieb.runner.progress import RunProgress
 
 logger = logging.getLogger("mieb")
 
@@ -97,9 +99,10 @@ class MIEB:
         device: str | None = None,
         precision: str | None = None,
         raise_errors: bool = False,
-        progress: bool | None = None,
+        progress: bool | str | None = None,
         cache: bool | str | Path = True,
         trust_remote_code: bool = False,
+        verbose: bool = False,
     ) -> RunReport:
         """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task.
 
@@ -112,10 +115,25 @@ class MIEB:
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
         reused by every later task and run; False disables it, a path relocates it.
+        `progress`: None (default) shows a live view on a terminal and otherwise one line per task on
+        stderr (status, main score, seconds, images/s, cache hits); True the live view, "lines" the
+        lines only, False nothing (see `mieb.runner.progress`). The libraries' own progress bars and
+        Pillow's large-image warning are kept out unless `verbose`.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
-        from mieb.runner.progress import progress_factory
+        from mieb.runner.progress import RunProgress, resolve_mode
+
+        with contextlib.ExitStack() as scope:
+            reporter = scope.enter_context(RunProgress(resolve_mode(progress), self.tasks))
+            return self._run(model, scope, reporter, output_folder, overwrite_strategy, encode_kwargs, device,
+                             precision, raise_errors, cache, trust_remote_code, verbose)
+
+    def _run(self, model: Encoder | ModelMeta | str, scope: contextlib.ExitStack, reporter: RunProgress,
+             output_folder: str | Path | None, overwrite_strategy: str, encode_kwargs: dict[str, Any] | None,
+             device: str | None, precision: str | None, raise_errors: bool, cache: bool | str | Path,
+             trust_remote_code: bool, verbose: bool) -> RunReport:
+        from mieb.runner.progress import quiet_libraries
 
         if isinstance(model, (str, os.PathLike, ModelMeta)):
             from mieb.models.registry import check_loadable, get_model, get_model_meta
@@ -124,8 +142,13 @@ class MIEB:
             check_loadable(card, trust_remote_code)
             finished = self._finished(card, output_folder, overwrite_strategy)
             if finished is not None:
+                for task, result in zip(self.tasks, finished.results, strict=True):
+                    reporter.task_finished(task, "reused", result)
                 return finished
+            scope.enter_context(quiet_libraries(not verbose))  # the model and data libraries load from here on
             model = get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+        else:
+            scope.enter_context(quiet_libraries(not verbose))
         from mieb.models.encoder import Encoder
         from mieb.runner.embedder import Embedder
 
@@ -146,8 +169,9 @@ class MIEB:
 
             root = None if cache is True else cache
             store = EmbeddingCache(root).store(model_fingerprint(meta, encoder.precision, encoder.device.type))
+        reporter.cache = store is not None
         embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers, store=store,
-                            progress=progress_factory(progress))
+                            progress=reporter.encoding)
         report = RunReport()
         out_dir = None
         if output_folder is not None:
@@ -156,6 +180,8 @@ class MIEB:
 
         ctx = _RunContext(encoder, embedder, out_dir, overwrite_strategy, batch_size)
         for task in self.tasks:
+            reporter.task_started(task)
+            t0 = time.perf_counter()
             try:
                 result, computed = ctx.run_one(task)
             except (KeyboardInterrupt, SystemExit):
@@ -164,7 +190,9 @@ class MIEB:
                 if raise_errors:
                     raise
                 msg = str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
-                logger.error("task %s failed: %s", task.name, msg)
+                if reporter.mode == "off":  # otherwise the task's line says it
+                    logger.error("task %s failed: %s", task.name, msg)
+                reporter.task_finished(task, "FAILED", error=msg)
                 report.failures[task.name] = msg
                 if out_dir is not None:
                     write_json_atomic(error_path(out_dir, meta.folder_name, meta.revision_folder, task.name), {
@@ -173,12 +201,16 @@ class MIEB:
                     })
                 continue
             if result is None:
+                reporter.task_finished(task, "missing")
                 report.missing.append(task.name)
                 continue
             if not computed:
+                reporter.task_finished(task, "reused", result)
                 report.skipped.append(task.name)
-            elif out_dir is not None:
-                error_path(out_dir, meta.folder_name, meta.revision_folder, task.name).unlink(missing_ok=True)
+            else:
+                reporter.task_finished(task, "done", result, time.perf_counter() - t0, embedder.stats.as_dict())
+                if out_dir is not None:
+                    error_path(out_dir, meta.folder_name, meta.revision_folder, task.name).unlink(missing_ok=True)
             report.results.append(result)
         return report
 
