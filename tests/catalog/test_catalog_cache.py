@@ -132,11 +132,14 @@ def test_gated_dataset_says_how_to_authenticate(monkeypatch: pytest.MonkeyPatch)
     import datasets
     from datasets.exceptions import DatasetNotFoundError
 
+    from mieb import hub
+
     def gated(*args: object, **kwargs: object) -> None:
         raise DatasetNotFoundError("Dataset 'facebook/winoground' is a gated dataset on the Hub. "
                                    "You must be authenticated to access it.")
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "probe", lambda *args, **kwargs: None)  # the Hub answers (and says: gated)
     monkeypatch.setattr(datasets, "load_dataset", gated)
     task = mieb.get_task("Winoground")
     with pytest.raises(TaskDataError) as err:
@@ -170,6 +173,7 @@ def test_download_goes_on_after_a_failure(schemas: SchemaFolders) -> None:
 
 def test_download_command_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     import mieb.cli.download as cli_download
+    from mieb import hub
     from mieb.data import hub_cache
 
     def fake_fetch(task: Task) -> None:
@@ -177,6 +181,7 @@ def test_download_command_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: py
             raise TaskDataError(task.name, "dataset facebook/winoground is gated: log in with `hf auth login`")
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "probe", lambda *args, **kwargs: None)  # the Hub answers
     monkeypatch.setattr(cli_download, "fetch", fake_fetch)
     monkeypatch.setattr(hub_cache, "cache_status", lambda task: "no")
     assert main(["download", "-t", "Winoground", "VisualSTS17Eng"]) == 1

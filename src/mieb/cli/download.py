@@ -88,10 +88,11 @@ def download(tasks: list[Task], report: Report | None = None) -> list[Outcome]:
 def cmd_download(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from mieb import hub
     from mieb.cli import EXIT_FAILED, EXIT_OK
     from mieb.cli.tables import print_table
-    from mieb.data.hub_cache import hub_offline
-    from mieb.errors import UsageError
+    from mieb.data.hub_cache import cache_status, hub_offline
+    from mieb.errors import MiebError, UsageError
 
     if hub_offline():
         raise UsageError("HF_HUB_OFFLINE is set: unset it (on a machine with internet) to download")
@@ -106,7 +107,16 @@ def cmd_download(args: argparse.Namespace) -> int:
             console.print(f"[{i}/{n}] {task.name}: {outcome.status} ({outcome.seconds:.1f} s)"
                           + (f" - {outcome.message}" if outcome.message else ""), highlight=False)
 
-    outcomes = download(tasks, report)
+    with hub.run_scope():
+        needed = [t.name for t in data_tasks(tasks) if cache_status(t) not in ("yes", "local")]
+        if needed and not hub.status().reachable:  # one line in seconds, not retries per task
+            raise MiebError(
+                f"cannot download the data of {len(needed)} task(s) ({', '.join(needed[:5])}"
+                f"{', ...' if len(needed) > 5 else ''}): the Hugging Face Hub cannot be reached "
+                f"({hub.status().reason}). Run this where there is internet (with the same HF_HOME), or check "
+                "HF_ENDPOINT and the proxy settings"
+            )
+        outcomes = download(tasks, report)
     columns = {"downloaded": "downloaded", "cached": "already cached", "built": "built locally", "failed": "failed"}
     counts = [sum(o.status == status for o in outcomes) for status in columns]
     print_table("download summary", list(columns.values()), [counts], justify_right=list(columns.values()))

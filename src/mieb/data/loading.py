@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mieb.data.hub_cache import cached_configs, cached_revisions, hub_offline, local_cache_dir
+from mieb import hub
+from mieb.data.hub_cache import (
+    DataNeed,
+    cached_configs,
+    cached_revisions,
+    hub_offline,
+    local_cache_dir,
+    missing_needs,
+)
 from mieb.errors import TaskDataError
 
 if TYPE_CHECKING:
@@ -44,7 +52,10 @@ def _load(meta: TaskMetadata, config: str | None, split: str | None) -> Any:
     import datasets
 
     path, revision = dataset_location(meta)
-    _check_offline_revision(meta, path, revision, config, split)
+    if not Path(path).is_dir():
+        current = hub.status()  # in a run, decided once: if the Hub cannot be reached, offline mode from here on
+        _check_offline_revision(meta, path, revision, config, split)  # the more precise message first
+        _check_reachable(meta, path, revision, config, split, current)
     cache_dir = str(local_cache_dir(path)) if Path(path).is_dir() else None
     try:
         return datasets.load_dataset(path, name=config, revision=revision, split=split, cache_dir=cache_dir)
@@ -58,9 +69,24 @@ def dataset_config_names(meta: TaskMetadata) -> list[str]:
     import datasets
 
     path, revision = dataset_location(meta)
-    if hub_offline() and not Path(path).is_dir():
-        return cached_configs(path, revision)
+    current = None if Path(path).is_dir() else hub.status()
+    if current is not None and not current.reachable:
+        names = cached_configs(path, revision)
+        if not names:
+            raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, f"{path}@{revision}", current))
+        return names
     return list(datasets.get_dataset_config_names(path, revision=revision))
+
+
+def _check_reachable(meta: TaskMetadata, path: str, revision: str | None, config: str | None,
+                     split: str | None, current: hub.HubStatus) -> None:
+    """A hub dataset that the Hub cannot serve now and the local cache lacks fails at once, not after
+    `datasets`' retries."""
+    if current.reachable or revision is None:
+        return
+    if missing_needs(path, revision, [DataNeed(config, split)]):
+        where = f"{path}@{revision}" + (f" config {config!r}" if config else "")
+        raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, where, current), split=split)
 
 
 def _check_offline_revision(meta: TaskMetadata, path: str, revision: str | None, config: str | None,

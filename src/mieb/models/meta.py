@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mieb.paths import model_folder_name, safe_component
+
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
@@ -104,6 +106,17 @@ class ModelMeta(BaseModel):
     # refuses with this text before anything is imported or downloaded.
     unavailable: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_folder_name(cls, v: str) -> str:
+        model_folder_name(v)  # results land in <output>/<folder name>/: refuse names that would escape it
+        return v
+
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_folder_name(cls, v: str | None) -> str | None:
+        return None if v is None else safe_component(v, "model revision")
+
     @field_validator("loader")
     @classmethod
     def _loader_path(cls, v: str) -> str:
@@ -118,12 +131,13 @@ class ModelMeta(BaseModel):
 
     @property
     def folder_name(self) -> str:
-        """The results folder name, as the reference writes it."""
-        return self.name.replace("/", "__").replace(" ", "_")
+        """The results folder name, as the reference writes it (checked by `mieb.paths.safe_component`)."""
+        return model_folder_name(self.name)
 
     @property
     def revision_folder(self) -> str:
-        return self.revision or "no_revision_available"
+        """The revision's results folder name; the reference's `no_revision_available` when there is none."""
+        return safe_component(self.revision or "no_revision_available", "model revision")
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

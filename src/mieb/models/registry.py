@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MissingDependencyError, UnknownNameError, UsageError
 from mieb.models.meta import ModelMeta
+from mieb.paths import safe_component
 
 if TYPE_CHECKING:
     from mieb.models.encoder import Encoder
@@ -108,7 +109,8 @@ def get_model_meta(name: str, revision: str | None = None) -> ModelMeta:
     else:
         raise UnknownNameError("model", name, cards)
     if revision is not None and revision != meta.revision:
-        meta = meta.model_copy(update={"revision": revision})
+        # model_copy skips validation: check the revision here, before it names a folder or a download
+        meta = meta.model_copy(update={"revision": safe_component(revision, "model revision")})
     return meta
 
 

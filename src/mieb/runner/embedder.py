@@ -411,7 +411,11 @@ class Embedder:
             return self._check_multi(emb, n)
         if isinstance(emb, torch.Tensor):
             emb = emb.detach().float().cpu().numpy()
-        emb = np.asarray(emb, dtype=np.float32)
+        try:
+            emb = np.asarray(emb, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise ModelOutputError(self.meta.name, self.task_name,
+                                   f"returned {type(emb).__name__}, not an array of numbers ({e})") from e
         if emb.ndim != 2 or emb.shape[0] != n:
             raise ModelOutputError(self.meta.name, self.task_name,
                                    f"expected embeddings of shape ({n}, d), got {tuple(emb.shape)}")

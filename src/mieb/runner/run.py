@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import platform
+import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mieb import hub
+from mieb.atomic import remove_stale_temporaries
 from mieb.errors import MiebError, ModalityError
+from mieb.locks import task_lease
 from mieb.models.meta import ModelMeta
 from mieb.results.io import (
+    ERRORS_FOLDER,
     OVERWRITE_STRATEGIES,
     OverwriteStrategy,
-    error_path,
-    result_path,
+    error_file,
+    model_dir,
+    result_file,
     write_json_atomic,
 )
+from mieb.results.load import MODEL_META_FILE
 from mieb.results.schema import TaskResult
 from mieb.tasks.task import Task
 
@@ -114,7 +122,17 @@ class MIEB:
         and returns what is on disk. A failing task is recorded under `errors/` and the run goes on,
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
-        reused by every later task and run; False disables it, a path relocates it.
+        reused by every later task and run; False disables it, a path relocates it; a cache fault
+        (corrupt file, read-only location, full disk) is one warning, never an error.
+
+        Runs sharing `output_folder` compute each task once: a task is computed under a lease, and a
+        run that finds one held does its other tasks first, then waits and reuses the result. Whether
+        the Hugging Face Hub can be reached is found out once (HF_HUB_OFFLINE is honoured); without it,
+        tasks whose model or dataset is not cached locally fail at once with the fix in the message.
+        Raises `mieb.paths.UnsafeNameError` (a UsageError) before writing anything if a model name,
+        revision or task name cannot name a file, and MiebError when the results' disk is full.
+        See docs/guarantees.md.
+
         `progress`: None (default) shows a live view on a terminal and otherwise one line per task on
         stderr (status, main score, seconds, images/s, cache hits); True the live view, "lines" the
         lines only, False nothing (see `mieb.runner.progress`). The libraries' own progress bars and
@@ -125,6 +143,7 @@ class MIEB:
         from mieb.runner.progress import RunProgress, resolve_mode
 
         with contextlib.ExitStack() as scope:
+            scope.enter_context(hub.run_scope())  # whether the Hub can be reached is found out at most once per run
             reporter = scope.enter_context(RunProgress(resolve_mode(progress), self.tasks))
             return self._run(model, scope, reporter, output_folder, overwrite_strategy, encode_kwargs, device,
                              precision, raise_errors, cache, trust_remote_code, verbose)
@@ -136,17 +155,27 @@ class MIEB:
         from mieb.runner.progress import quiet_libraries
 
         if isinstance(model, (str, os.PathLike, ModelMeta)):
-            from mieb.models.registry import check_loadable, get_model, get_model_meta
+            from mieb.models.registry import check_loadable, get_model_meta
 
             card = model if isinstance(model, ModelMeta) else get_model_meta(os.fspath(model))
             check_loadable(card, trust_remote_code)
-            finished = self._finished(card, output_folder, overwrite_strategy)
-            if finished is not None:
-                for task, result in zip(self.tasks, finished.results, strict=True):
-                    reporter.task_finished(task, "reused", result)
-                return finished
+            scan = self._scan(card, output_folder, overwrite_strategy)
+            if not scan.pending:
+                self._report_all(reporter, scan.report)
+                return scan.report
             scope.enter_context(quiet_libraries(not verbose))  # the model and data libraries load from here on
-            model = get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+            try:
+                model = _load_model(card, device, precision, trust_remote_code)
+            except ModelLoadError as e:
+                if raise_errors:
+                    raise
+                # Every task with work left fails at once with the same message; finished ones are reported.
+                logger.error("%d task(s) cannot run: %s", len(scan.pending), e)
+                out_dir = _prepare_output(card, self.tasks, output_folder)
+                for task in scan.pending:
+                    _record_failure(scan.report, out_dir, card, task, log=False)
+                self._report_all(reporter, scan.report)
+                return scan.report
         else:
             scope.enter_context(quiet_libraries(not verbose))
         from mieb.models.encoder import Encoder
@@ -157,6 +186,7 @@ class MIEB:
                             f"not {type(model).__name__}")
         encoder = model
         meta = encoder.meta
+        out_dir = _prepare_output(meta, self.tasks, output_folder)
         kwargs = dict(encode_kwargs or {})
         batch_size = int(kwargs.pop("batch_size", 32))
         num_workers = kwargs.pop("num_workers", None)
@@ -173,61 +203,168 @@ class MIEB:
         embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers, store=store,
                             progress=reporter.encoding)
         report = RunReport()
-        out_dir = None
-        if output_folder is not None:
-            out_dir = Path(output_folder)
-            write_json_atomic(out_dir / meta.folder_name / meta.revision_folder / "model_meta.json", meta.to_dict())
+        if out_dir is not None:
+            try:
+                write_json_atomic(out_dir / MODEL_META_FILE, meta.to_dict())
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+                raise _disk_full(e, out_dir) from e
 
         ctx = _RunContext(encoder, embedder, out_dir, overwrite_strategy, batch_size)
-        for task in self.tasks:
-            reporter.task_started(task)
-            t0 = time.perf_counter()
-            try:
-                result, computed = ctx.run_one(task)
-            except (KeyboardInterrupt, SystemExit):
+        busy = [task for task in self.tasks if not self._run_task(ctx, task, report, raise_errors, reporter)]
+        if busy:  # held by another run: done by now, or wait for it (its lease ends if it is killed)
+            ctx.wait = True
+            for task in busy:
+                self._run_task(ctx, task, report, raise_errors, reporter)
+            order = {t.name: i for i, t in enumerate(self.tasks)}
+            report.results.sort(key=lambda r: order.get(r.task_name, len(order)))
+        return report
+
+    def _run_task(self, ctx: _RunContext, task: Task, report: RunReport, raise_errors: bool,
+                  reporter: RunProgress) -> bool:
+        """Run one task into `report` (and its line to `reporter`); False (nothing recorded) if another run
+        holds it and `ctx.wait` is off."""
+        meta = ctx.encoder.meta
+        reporter.task_started(task)
+        t0 = time.perf_counter()
+        try:
+            result, computed = ctx.run_one(task)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except TaskBusy as busy:
+            logger.warning("task %s is being computed by another run (%s): doing the other tasks first, then "
+                           "waiting for it", busy.task, busy.holder)
+            return False
+        except Exception as e:  # noqa: BLE001 - a failing task must not end the run
+            if raise_errors:
                 raise
-            except Exception as e:  # noqa: BLE001 - a failing task must not end the run
-                if raise_errors:
-                    raise
-                msg = str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
-                if reporter.mode == "off":  # otherwise the task's line says it
-                    logger.error("task %s failed: %s", task.name, msg)
-                reporter.task_finished(task, "FAILED", error=msg)
-                report.failures[task.name] = msg
-                if out_dir is not None:
-                    write_json_atomic(error_path(out_dir, meta.folder_name, meta.revision_folder, task.name), {
-                        "task_name": task.name, "model": meta.name, "revision": meta.revision,
-                        "error": msg, "traceback": traceback.format_exc(), "date": time.time(),
-                    })
-                continue
-            if result is None:
-                reporter.task_finished(task, "missing")
-                report.missing.append(task.name)
-                continue
-            if not computed:
-                reporter.task_finished(task, "reused", result)
-                report.skipped.append(task.name)
-            else:
-                reporter.task_finished(task, "done", result, time.perf_counter() - t0, embedder.stats.as_dict())
-                if out_dir is not None:
-                    error_path(out_dir, meta.folder_name, meta.revision_folder, task.name).unlink(missing_ok=True)
-            report.results.append(result)
-        return report
-
-
-    def _finished(self, meta: ModelMeta, output_folder: str | Path | None, strategy: str) -> RunReport | None:
-        """The report of a run with nothing left to compute (every task's result on disk), else None."""
-        if output_folder is None or strategy == "always":
-            return None
-        report = RunReport()
-        for task in self.tasks:
-            path = result_path(Path(output_folder), meta.folder_name, meta.revision_folder, task.name)
-            existing = _read_existing(path)
-            if existing is None or _pending(task, existing, strategy):
-                return None
-            report.results.append(existing)
+            if isinstance(e, OSError) and e.errno == errno.ENOSPC:  # every later write would fail the same way
+                raise _disk_full(e, ctx.out_dir, task.name) from e
+            _record_failure(report, ctx.out_dir, meta, task, log=reporter.mode == "off")  # else its line says it
+            reporter.task_finished(task, "FAILED", error=report.failures[task.name])
+            return True
+        if result is None:
+            reporter.task_finished(task, "missing")
+            report.missing.append(task.name)
+            return True
+        if not computed:
+            reporter.task_finished(task, "reused", result)
             report.skipped.append(task.name)
-        return report
+        else:
+            reporter.task_finished(task, "done", result, time.perf_counter() - t0, ctx.embedder.stats.as_dict())
+            if ctx.out_dir is not None:
+                error_file(ctx.out_dir, task.name).unlink(missing_ok=True)
+        report.results.append(result)
+        return True
+
+    def _report_all(self, reporter: RunProgress, report: RunReport) -> None:
+        """The lines of a run that computed nothing: every task reused, missing, or failed before loading."""
+        results = {r.task_name: r for r in report.results}
+        for task in self.tasks:
+            if task.name in report.failures:
+                reporter.task_finished(task, "FAILED", error=report.failures[task.name])
+            elif task.name in results:
+                reporter.task_finished(task, "reused", results[task.name])
+            else:
+                reporter.task_finished(task, "missing")
+
+    def _scan(self, meta: ModelMeta, output_folder: str | Path | None, strategy: str) -> _Scan:
+        """What is on disk before loading the model: finished tasks (reported as skipped), tasks whose
+        results are missing under "only-cache", and the tasks with something left to compute."""
+        scan = _Scan(RunReport(), [])
+        out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
+        if out_dir is None or strategy == "always":
+            scan.pending = list(self.tasks)
+            return scan
+        for task in self.tasks:
+            existing = _read_existing(result_file(out_dir, task.name))
+            if strategy == "only-cache" and existing is None:
+                scan.report.missing.append(task.name)
+            elif existing is None or _pending(task, existing, strategy):
+                scan.pending.append(task)
+            else:
+                scan.report.results.append(existing)
+                scan.report.skipped.append(task.name)
+        return scan
+
+
+@dataclass
+class _Scan:
+    report: RunReport
+    pending: list[Task]
+
+
+class TaskBusy(Exception):
+    """Another run holds the task's lease (raised only while the runner is not waiting for leases)."""
+
+    def __init__(self, task: str, holder: str):
+        super().__init__(f"task {task} is held by {holder}")
+        self.task, self.holder = task, holder
+
+
+class ModelLoadError(MiebError):
+    """A model could not be loaded; the message names it, its revision and, when offline, the fix."""
+
+
+def _load_model(card: ModelMeta, device: str | None, precision: str | None, trust_remote_code: bool) -> Encoder:
+    """`get_model`, with an unreachable Hub found out first (so loading fails at once, not after retries)
+    and any failure turned into a `ModelLoadError` naming the model and its revision."""
+    from mieb.models.registry import get_model
+
+    repo = hub.model_repo(card)
+    current = hub.status() if repo is not None else hub.HubStatus(True, "")
+    online = current.reachable
+    if repo is not None and not online and not hub.model_cached(repo, card.revision):  # fail before importing torch
+        raise ModelLoadError(hub.model_unavailable(card.name, card.revision, f"no snapshot of {repo} at that "
+                                                   "revision in the local cache", current))
+    try:
+        return get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+    except MiebError:
+        raise
+    except Exception as e:
+        first_line = (str(e).strip().splitlines() or [""])[0]
+        why = f"{type(e).__name__}: {first_line}"
+        if not online:
+            raise ModelLoadError(hub.model_unavailable(card.name, card.revision, why, current)) from e
+        raise ModelLoadError(f"model {card.name} (revision {card.revision or 'default'}) could not be loaded: "
+                             f"{why}") from e
+
+
+def _prepare_output(meta: ModelMeta, tasks: list[Task], output_folder: str | Path | None) -> Path | None:
+    """The model's revision folder (None without output): every name checked before anything is written
+    (`UnsafeNameError`), and mieb's own stale temporaries from killed runs removed."""
+    if output_folder is None:
+        return None
+    out_dir = model_dir(output_folder, meta.folder_name, meta.revision_folder)
+    for task in tasks:
+        result_file(out_dir, task.name)
+    remove_stale_temporaries(out_dir)
+    remove_stale_temporaries(out_dir / ERRORS_FOLDER)
+    return out_dir
+
+
+def _disk_full(error: OSError, where: Path | None, task: str | None = None) -> MiebError:
+    what = f"the result of task {task}" if task else "results"
+    return MiebError(f"no space left on the device while writing {what} under {where} ({error}): the results written "
+                     "so far are intact; free some space and run the same command again to complete the rest")
+
+
+def _record_failure(report: RunReport, out_dir: Path | None, meta: ModelMeta, task: Task, log: bool = True) -> None:
+    """Record the exception being handled as `task`'s failure: in the report and in `errors/<task>.json`."""
+    e = sys.exc_info()[1]
+    msg = str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
+    if log:
+        logger.error("task %s failed: %s", task.name, msg)
+    report.failures[task.name] = msg
+    if out_dir is None:
+        return
+    path = error_file(out_dir, task.name)
+    try:
+        write_json_atomic(path, {"task_name": task.name, "model": meta.name, "revision": meta.revision,
+                                 "error": msg, "traceback": traceback.format_exc(), "date": time.time()})
+    except OSError as write_error:  # e.g. a full disk: the failure is still in the report and the log
+        logger.error("could not record the failure of task %s in %s: %s", task.name, path, write_error)
 
 
 @dataclass
@@ -239,19 +376,45 @@ class _RunContext:
     out_dir: Path | None
     strategy: str
     batch_size: int
+    wait: bool = False  # for a task another run holds: wait for it (True) or raise TaskBusy (False)
 
     def run_one(self, task: Task) -> tuple[TaskResult | None, bool]:
-        """(result, whether anything was computed); result None only for "only-cache" misses."""
-        meta = self.encoder.meta
-        path = result_path(self.out_dir, meta.folder_name, meta.revision_folder, task.name) if self.out_dir else None
+        """(result, whether anything was computed); result None only for "only-cache" misses.
+
+        A task with work left is computed under its lease (`mieb.locks.task_lease`), so two runs on
+        one output folder never compute it both: the second finds the result when the lease is free.
+        """
+        path = result_file(self.out_dir, task.name) if self.out_dir else None
         existing = _read_existing(path)
         todo = _pending(task, existing, self.strategy)
         if not todo:
             return existing, False
         check_modalities(task, self.encoder)
-        subtasks = getattr(task.kind, "subtasks", None)
-        sub_results = [self.run_one(t)[0] for t in subtasks(task)] if subtasks else None
-        return self._compute(task, todo, existing, path, sub_results), True
+        with self._lease(task):
+            if self.strategy != "always":  # another run may have finished it while we waited
+                existing = _read_existing(path)
+                todo = _pending(task, existing, self.strategy)
+                if not todo:
+                    return existing, False
+            subtasks = getattr(task.kind, "subtasks", None)
+            sub_results = [self.run_one(t)[0] for t in subtasks(task)] if subtasks else None
+            return self._compute(task, todo, existing, path, sub_results), True
+
+    @contextlib.contextmanager
+    def _lease(self, task: Task) -> Iterator[None]:
+        if self.out_dir is None:  # nothing is written, so nothing is shared
+            yield
+            return
+        lease = task_lease(self.out_dir, task.name)
+        if not lease.try_acquire():
+            if not self.wait:
+                raise TaskBusy(task.name, lease.holder())
+            logger.warning("waiting for task %s, which another run is computing (%s)", task.name, lease.holder())
+            lease.acquire()
+        try:
+            yield
+        finally:
+            lease.release()
 
     def _compute(self, task: Task, todo: list[tuple[str, str]], existing: TaskResult | None, path: Path | None,
                  sub_results: list[TaskResult | None] | None) -> TaskResult:
@@ -332,9 +495,14 @@ def _read_existing(path: Path | None) -> TaskResult | None:
         return None
     try:
         return TaskResult.from_disk(path)
+    except FileNotFoundError:  # another run set it aside between the two calls
+        return None
     except Exception as e:  # noqa: BLE001 - an unreadable file is set aside, never silently overwritten
         backup = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-        path.rename(backup)
+        try:
+            path.rename(backup)
+        except FileNotFoundError:
+            return None
         logger.warning("could not read %s (%s); moved it to %s and will recompute", path, e, backup)
         return None
 
@@ -372,7 +540,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "device": str(encoder.device),
             "batch_size": batch_size,
             "num_workers": embedder.num_workers,
-            "embedding_cache": embedder.store is not None,
+            "embedding_cache": embedder.store is not None and embedder.store.enabled,
             **({"maxsim": info} if (info := encoder.scoring_info()) is not None else {}),
         },
         "timings": {k: round(v, 4) for k, v in timings.items()},

@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
+from mieb.paths import safe_component
+
 TaskType = Literal[
     "Any2AnyRetrieval",
     "Any2AnyMultilingualRetrieval",
@@ -71,6 +73,12 @@ class DatasetRef(BaseModel):
     generator: str | None = None
     gated: bool = False
 
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_folder_name(cls, v: str) -> str:
+        # It names folders: the Hugging Face cache's refs/<revision>, an offline build's <key>/<version>.
+        return safe_component(v, "dataset revision")
+
 
 class SplitStats(BaseModel):
     """Size of one split as the reference's descriptive statistics report it."""
@@ -111,7 +119,7 @@ class TaskMetadata(BaseModel):
     def _name_is_identifier_like(cls, v: str) -> str:
         if not v or any(c.isspace() for c in v) or "/" in v:
             raise ValueError(f"task name {v!r} must be non-empty, without spaces or '/'")
-        return v
+        return safe_component(v, "task name")  # it names the task's result file
 
     @field_validator("eval_langs")
     @classmethod
