@@ -114,6 +114,25 @@ class TaskMetadata(BaseModel):
 
     DEFAULT_SUBSET: ClassVar[str] = "default"
 
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _settings_from_mapping(cls, v: Any) -> Any:
+        """A plain mapping (from YAML or JSON) becomes the settings class of its `kind`."""
+        if not isinstance(v, dict):
+            return v
+        from mieb.tasks.kinds import get_kind
+
+        kind = v.get("kind")
+        try:
+            settings_cls = get_kind(kind).settings_cls if isinstance(kind, str) else None
+        except NotImplementedError:
+            settings_cls = None
+        if settings_cls is None:
+            from mieb.tasks.kinds import KIND_MODULES
+
+            raise ValueError(f"settings need a 'kind', one of {sorted(KIND_MODULES)}; got {kind!r}")
+        return settings_cls.model_validate(v)
+
     @field_validator("name")
     @classmethod
     def _name_is_identifier_like(cls, v: str) -> str:
