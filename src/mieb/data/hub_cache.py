@@ -163,14 +163,13 @@ def standard_retrieval_needs(subset: str) -> list[DataNeed]:
 
 
 def cache_status(task: Task) -> str:
-    """"yes", "no" or "partial" for a hub dataset at its pinned revision; "local" for a generated one or
-    one in a local folder."""
+    """"yes", "no" or "partial" for a hub dataset at its pinned revision; "local" for a generated one."""
     meta: TaskMetadata = task.metadata
     if meta.settings.kind == "aggregate":
         from mieb.tasks.kinds.aggregate import KIND
 
         return cache_status(KIND.subtasks(task)[0])
-    if meta.dataset.generator is not None or Path(meta.dataset.path).is_dir():
+    if meta.dataset.generator is not None:
         return "local"
     needs = task_needs(task)
     missing = missing_needs(meta.dataset.path, meta.dataset.revision, needs)
