@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mieb.models.meta import ModelMeta
@@ -117,10 +117,10 @@ def _set_library_offline(offline: bool) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
     else:
         os.environ.pop("HF_HUB_OFFLINE", None)
-    hub_constants = sys.modules.get("huggingface_hub.constants")
+    hub_constants: Any = sys.modules.get("huggingface_hub.constants")  # modules whose flags are set below
     if hub_constants is not None:
         hub_constants.HF_HUB_OFFLINE = offline
-    datasets_config = sys.modules.get("datasets.config")
+    datasets_config: Any = sys.modules.get("datasets.config")
     if datasets_config is not None:
         datasets_config.HF_HUB_OFFLINE = offline
         datasets_config.HF_DATASETS_OFFLINE = offline
@@ -128,9 +128,10 @@ def _set_library_offline(offline: bool) -> None:
 
 def model_repo(meta: ModelMeta) -> str | None:
     """The Hub repository a model's weights are downloaded from; None for API models, bundled weights
-    (`bundled:...`) and local checkpoint folders, which need no Hub."""
+    (`bundled:...`), local checkpoint folders and models without weights (BM25: no parameters), which need
+    no Hub."""
     source = meta.weights_source
-    if "API" in meta.framework or ":" in source or source.startswith(("/", ".", "~")) or Path(source).exists():
+    if meta.n_parameters == 0 or "API" in meta.framework or ":" in source or source.startswith(("/", ".", "~")) or Path(source).exists():
         return None
     return source
 

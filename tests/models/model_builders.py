@@ -469,3 +469,154 @@ def make_tiny_ebind(folder: Path, *, seed: int = 0) -> Path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.make_tiny(folder, seed=seed)
+
+
+def tiny_qwen35_config(tok: Any, config_class: Any = None, **extra: Any) -> Any:
+    """A two-layer Qwen3.5 (one linear-attention, one full-attention layer) with a two-block vision tower."""
+    from transformers import Qwen3_5Config
+
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    rope = {"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5, "mrope_section": [2, 1, 1],
+            "mrope_interleaved": True}  # head_dim 16: 8 rotary dims, 4 frequencies over (t, h, w)
+    return (config_class or Qwen3_5Config)(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         layer_types=["linear_attention", "full_attention"], num_attention_heads=2,
+                         num_key_value_heads=1, head_dim=16, linear_num_key_heads=2, linear_num_value_heads=2,
+                         linear_key_head_dim=8, linear_value_head_dim=8, rope_parameters=rope,
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"], **extra)
+
+
+def qwen3vl_style_processor_parts(max_tokens: int = 16) -> dict[str, Any]:
+    """Qwen3-VL's image processing (16 px patches merged 2 x 2: a 32 px grid, 4 to `max_tokens` visual tokens
+    per image) and a video processor, as Qwen3-VL / Qwen3.5 checkpoints ship them."""
+    from transformers import Qwen2VLImageProcessorPil, Qwen3VLVideoProcessor
+
+    image_processor = Qwen2VLImageProcessorPil(size={"shortest_edge": 32 * 32 * 4, "longest_edge": 32 * 32 * max_tokens},
+                                               patch_size=16, merge_size=2, temporal_patch_size=2)
+    return {"image_processor": image_processor, "video_processor": Qwen3VLVideoProcessor()}
+
+
+# Stand-in remote code built on ColQwen3.5 weights: package -> (model_type, AutoConfig, AutoModel, AutoProcessor).
+COLQWEN35_REMOTE_LAYOUTS = {
+    "colvision": ("colvision_standin", "configuration_colvision.ColVisionConfig", "modeling_colvision.ColVisionModel",
+                  "processing_colvision.ColVisionProcessor"),
+    "nvidia_colembed": ("colembed_standin", "configuration_colembed.ColEmbedConfig",
+                        "modeling_colembed.ColEmbedModel", None),
+    "jina_v4": ("jina_embeddings_v4_standin", "configuration_jina_embeddings_v4.JinaEmbeddingsV4Config",
+                "modeling_jina_embeddings_v4.JinaEmbeddingsV4Model", None),
+}
+
+
+def make_tiny_colqwen35(folder: Path, *, remote: str | None = None, output_object: bool = True,
+                        seed: int = 0) -> Path:
+    """ColQwen3.5 saved by colpali_engine with its ColQwen3_5Processor (byte-level Qwen-style tokenizer). With
+    `remote` (a package of `remote_code/`, see COLQWEN35_REMOTE_LAYOUTS), the same weights under that stand-in
+    remote code (its model_type, auto_map for AutoConfig / AutoModel and, for "colvision", AutoProcessor): the
+    layout of Argus / webAI ColVec1 / Granite Vision embedding, NVIDIA ColEmbed and jina-embeddings-v4
+    checkpoints. `output_object=False` makes the "colvision" forward return the bare tensor. Needs the
+    `colpali` extra."""
+    from colpali_engine.models import ColQwen3_5, ColQwen3_5Processor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    ColQwen3_5(tiny_qwen35_config(tok)).save_pretrained(folder)
+    ColQwen3_5Processor(tokenizer=tok, **qwen3vl_style_processor_parts()).save_pretrained(folder)
+    if remote is not None:
+        model_type, config_cls, model_cls, processor_cls = COLQWEN35_REMOTE_LAYOUTS[remote]
+        for source in (REMOTE_CODE / remote).glob("*.py"):
+            shutil.copy(source, folder / source.name)
+        config = json.loads((folder / "config.json").read_text())
+        config.update(model_type=model_type, output_object=output_object,
+                      auto_map={"AutoConfig": config_cls, "AutoModel": model_cls})
+        (folder / "config.json").write_text(json.dumps(config))
+        if processor_cls is not None:
+            path = folder / "processor_config.json"
+            proc = json.loads(path.read_text())
+            proc.update(processor_class=processor_cls.split(".")[1], auto_map={"AutoProcessor": processor_cls})
+            path.write_text(json.dumps(proc))
+    return folder
+
+
+# Qwen's chat template, cut to what the embedding models use: text and image parts, system/user turns.
+QWEN_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def make_tiny_qwen3vl(folder: Path, *, seed: int = 0) -> Path:
+    """Qwen3VLForConditionalGeneration (two-layer text model, two-block vision tower with one deepstack layer)
+    and a Qwen3VLProcessor with a byte-level tokenizer and a cut-down Qwen chat template: the layout of
+    eager-embed-v1 and of NanoVDR's teacher, Qwen3-VL-Embedding-2B. Needs torchvision (video processor)."""
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    cfg = Qwen3VLConfig(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, head_dim=16,
+                         rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3],
+                                          "mrope_interleaved": True},
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64, deepstack_visual_indexes=[0]),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    Qwen3VLForConditionalGeneration(cfg).save_pretrained(folder)
+    Qwen3VLProcessor(tokenizer=tok, chat_template=QWEN_CHAT_TEMPLATE,
+                     **qwen3vl_style_processor_parts(max_tokens=64)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_sentence_transformer(folder: Path, prompts: dict[str, str] | None = None, seed: int = 0) -> Path:
+    """A SentenceTransformer folder: tiny BERT, mean pooling, normalisation (sentence-transformers 6 layout)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import BertConfig, BertModel
+
+    hf = folder.parent / f"{folder.name}-hf"
+    tok = tiny_bert_tokenizer(hf / "_vocab", max_len=64)
+    torch.manual_seed(seed)
+    BertModel(BertConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, max_position_embeddings=64)).save_pretrained(hf)
+    tok.save_pretrained(hf)
+    model = SentenceTransformer(modules=[Transformer(str(hf), max_seq_length=64), Pooling(32, "mean"), Normalize()],
+                                prompts=prompts or {})
+    model.save(str(folder))
+    return folder
+
+
+def make_tiny_sauerkraut_colqwen3(folder: Path, *, seed: int = 0) -> Path:
+    """SauerkrautLM ColQwen3 (Qwen3-VL backbone + 128-d projection) saved by `sauerkrautlm_colpali`, with its
+    ColQwen3Processor (Qwen2-VL processor class, byte-level tokenizer, Qwen3-VL's 16 px patches). Needs the
+    `sauerkraut` extra."""
+    from sauerkrautlm_colpali.models.qwen3.colqwen3 import ColQwen3, ColQwen3Processor
+
+    from mieb.models.wrappers.colprocessor import with_component_signature
+
+    ColQwen3Processor = with_component_signature(ColQwen3Processor)  # noqa: N806 - see its docstring
+    base = make_tiny_qwen3vl(folder.parent / f"{folder.name}-base", seed=seed)
+    from transformers import AutoConfig
+
+    cfg = AutoConfig.from_pretrained(base)
+    torch.manual_seed(seed)
+    ColQwen3(cfg).save_pretrained(folder)
+    from transformers import Qwen2VLVideoProcessor
+
+    parts = qwen3vl_style_processor_parts()
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ColQwen3Processor(image_processor=parts["image_processor"], tokenizer=tok,
+                      video_processor=Qwen2VLVideoProcessor()).save_pretrained(folder)
+    return folder

@@ -26,6 +26,7 @@ from model_builders import (
     make_tiny_blip2,
     make_tiny_clip,
     make_tiny_colpali,
+    make_tiny_colqwen35,
     make_tiny_dinov2,
     make_tiny_dinov3,
     make_tiny_e5v,
@@ -33,6 +34,9 @@ from model_builders import (
     make_tiny_jina_clip,
     make_tiny_nomic_vision,
     make_tiny_openclip,
+    make_tiny_qwen3vl,
+    make_tiny_sauerkraut_colqwen3,
+    make_tiny_sentence_transformer,
     make_tiny_siglip,
     make_tiny_timm_vit,
     make_tiny_visualized_bge,
@@ -52,6 +56,10 @@ class Case(NamedTuple):
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
     stand_in: str | None = None  # a package of stand_ins/ importable for the run (see stand_ins/README.md)
+    # A registered card run on the tiny checkpoint: `-m <card>` with the card's weights pointed at the folder
+    # `model` built, its loader options updated by `options(tmp)` (float32 for the tiny weights).
+    card: str | None = None
+    options: Callable[[Path], dict] = lambda tmp: {}
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -88,7 +96,35 @@ CASES = [
     Case("bge-vl", built(make_tiny_bge_vl)),
     Case("ebind", built(make_tiny_ebind), stand_in="ebind"),
     Case("visualized-bge", lambda tmp: visualized_bge_card(tmp), needs=("timm",)),
+    # Zoo part 3: registered cards on tiny checkpoints (remote-code families on stand-in remote code).
+    Case("colqwen3.5", built(make_tiny_colqwen35), task="ShapesT2IRetrieval", needs=("colpali_engine",),
+         card="vultr/VultronRetrieverFlash-Qwen3.5-0.8B"),
+    Case("argus", built(make_tiny_colqwen35, remote="colvision"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="DataScience-UIBK/Argus-Colqwen3.5-2b-v0"),
+    Case("webai-colvec1", built(make_tiny_colqwen35, remote="colvision", output_object=False),
+         task="ShapesT2IRetrieval", needs=("colpali_engine",), flags=("--trust-remote-code",),
+         card="webAI-Official/webAI-ColVec1-4b"),
+    Case("granite-vision", built(make_tiny_colqwen35, remote="colvision", output_object=False),
+         task="ShapesT2IRetrieval", needs=("colpali_engine",), flags=("--trust-remote-code",),
+         card="ibm-granite/granite-vision-3.3-2b-embedding"),
+    Case("sauerkraut-colpali", built(make_tiny_sauerkraut_colqwen3), task="ShapesT2IRetrieval",
+         needs=("sauerkrautlm_colpali", "torchvision"), card="VAGOsolutions/SauerkrautLM-ColQwen3-2b-v0.1"),
+    Case("nemotron-colembed", built(make_tiny_colqwen35, remote="nvidia_colembed"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="nvidia/nemotron-colembed-vl-4b-v2"),
+    Case("jina-v4", built(make_tiny_colqwen35, remote="jina_v4"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="jinaai/jina-embeddings-v4"),
+    Case("eager-embed", built(make_tiny_qwen3vl), task="ShapesT2IRetrieval", needs=("qwen_vl_utils", "torchvision"),
+         card="eagerworks/eager-embed-v1"),
+    Case("nanovdr", lambda tmp: str(make_tiny_sentence_transformer(tmp / "model")), task="ShapesT2IRetrieval",
+         needs=("sentence_transformers", "qwen_vl_utils", "torchvision"), card="nanovdr/NanoVDR-S-Multi",
+         options=lambda tmp: {"teacher": str(make_tiny_qwen3vl(tmp / "teacher")), "teacher_revision": None,
+                              "teacher_dtype": "float32"}),
+    # The lexical baseline reads the text of image+text queries (no weights: the card as it is).
+    Case("bm25", lambda tmp: "mteb/baseline-bm25s", task="ShapesMultipleChoice", needs=("bm25s", "Stemmer")),
 ]
+# Families no offline task can run: text-only embedders need text on both sides, and the offline world's
+# text-only tasks do not exist (they run end to end in their own test module).
+NO_OFFLINE_TASK = {"sentence-transformers": "tests/models/test_sentence_transformers.py"}
 IDS = [
     "clip",
     "siglip",
@@ -116,6 +152,16 @@ IDS = [
     "bge-vl",
     "ebind",
     "visualized-bge",
+    "colqwen3.5",
+    "argus",
+    "webai-colvec1",
+    "granite-vision",
+    "sauerkraut-colpali",
+    "nemotron-colembed",
+    "jina-v4",
+    "eager-embed",
+    "nanovdr",
+    "bm25",
 ]
 
 
@@ -134,7 +180,7 @@ def visualized_bge_card(tmp: Path) -> ModelMeta:
 
 
 def test_every_family_has_a_case() -> None:
-    assert {m.family for m in get_model_metas()} == {c.family for c in CASES}
+    assert {m.family for m in get_model_metas()} == {c.family for c in CASES} | set(NO_OFFLINE_TASK)
 
 
 @pytest.mark.parametrize(
@@ -152,6 +198,15 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     if isinstance(model, ModelMeta):
         monkeypatch.setitem(_cards(), model.name, model)
         model = model.name
+    if case.card is not None:
+        from mieb.models import registry
+
+        meta = registry.get_model_meta(case.card)
+        local = meta.model_copy(update={"weights": model, "revision": None,
+                                        "loader_kwargs": {**meta.loader_kwargs, **case.options(tmp_path)}})
+        cards = {**registry._cards(), case.card: local}
+        monkeypatch.setattr(registry, "_cards", lambda: cards)
+        model = case.card
     out = tmp_path / "results"
     args = [
         "run",

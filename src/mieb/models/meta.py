@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mieb.importing import check_object_path
 from mieb.paths import model_folder_name, safe_component
 
 Modality = Literal["image", "text"]
@@ -63,12 +64,44 @@ class TextPreprocessing(BaseModel):
 
 
 class ModelMeta(BaseModel):
-    """A model card. `loader` is "module:callable" and is imported only when the model is loaded.
+    """A model card: what a model is, how its inputs are prepared and how it is loaded (mteb's `ModelMeta`,
+    plus the preprocessing the framework applies). Recipe: docs/contributing.md.
 
-    `precision` is the card's default precision on CUDA, the one the reference runs the family in (e.g.
-    "fp16-mixed" for open_clip models, which the reference encodes under `torch.cuda.amp.autocast()`;
-    "bf16" for VLM2Vec, whose weights it loads in bfloat16). Off CUDA the default is fp32 (see
-    `mieb.models.encoder.resolve_precision`); `get_model(precision=...)` / `--precision` override it.
+    Fields:
+        name: the Hub id (or "local/<folder>" for a checkpoint folder); results go to
+            `results/<name with "/" as "__">/<revision>/`.
+        revision: the checkpoint's commit sha (None only for local or API models without one).
+        loader: "package.module:callable" building the wrapper (`Encoder`), imported only when the model
+            is loaded (`get_model`); it receives the card, device, precision and `loader_kwargs`.
+        family: the wrapper family ("clip", "siglip", ...), for listing and filtering.
+        modalities: what the model encodes ("image", "text").
+        n_parameters: parameter count (the safetensors headers' total), None if unknown.
+        embed_dim: embedding size d of the (N, d) outputs (per token for multi-vector models).
+        similarity: "cosine", "dot", or "max_sim" (multi-vector late interaction, `MultiVector` outputs).
+        precision: the default precision on CUDA, the one the reference runs the family in (e.g.
+            "fp16-mixed" for open_clip models, which the reference encodes under autocast; "bf16" for
+            VLM2Vec, whose weights it loads in bfloat16). Off CUDA the default is fp32 (see
+            `mieb.models.encoder.resolve_precision`); `get_model(precision=...)` / `--precision` override it.
+        fusion: how image+text inputs become one embedding: "sum" of the two embeddings, "joint" (the
+            model's own `encode_fused`), "concat" (multi-vector token sets joined per item), None if the
+            model cannot embed them.
+        image: how the framework decodes, resizes, crops and normalises images (`ImagePreprocessing`).
+        text: how the wrapper tokenises text (`TextPreprocessing`).
+        weights: what `from_pretrained` gets when it is not `name`: a local folder, or "bundled:<folder>"
+            for weights shipped in the package.
+        loader_kwargs: extra keyword arguments for `loader` (e.g. an API model's provider name).
+        license, release_date, reference, citation: the model's, as published.
+        languages: languages of its text side (ISO 639-3 + script).
+        framework: what it runs on ("PyTorch", "Transformers", "API", ...).
+        open_weights: False for API-only models.
+        uses_instructions: embeddings depend on the task or prompt type (`EncodeContext`); the embedding
+            cache then keys on them.
+        trust_remote_code: the checkpoint runs code from its repository; loading needs the user's consent.
+        extra: the pip extra installing its backend (`pip install 'mieb[<extra>]'`), checked before loading.
+        memory_usage_mb: the weights' size in MiB at float32 (the reference's `memory_usage_mb`): what a
+            device needs before activations.
+        unavailable: why the model cannot be run, for cards kept so that published results resolve to
+            them; `get_model` refuses with this text before anything is imported or downloaded.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
@@ -82,8 +115,6 @@ class ModelMeta(BaseModel):
     embed_dim: int | None = None
     similarity: Similarity = "cosine"
     precision: Precision = "fp32"
-    # "sum": image + text embeddings; "joint": the model's own encode_fused; "concat": the token sets of
-    # multi-vector models joined per item (ColPali-style, as the reference does).
     fusion: Literal["sum", "joint", "concat"] | None = "sum"
     image: ImagePreprocessing | None = None
     text: TextPreprocessing | None = None
@@ -95,15 +126,11 @@ class ModelMeta(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
     framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
     open_weights: bool = True
-    # True when embeddings depend on the task or prompt type (EncodeContext): the cache then keys on it.
     uses_instructions: bool = False
     trust_remote_code: bool = False
     extra: str | None = None
     citation: str | None = None
-    # Weights in MiB at float32 (the reference's memory_usage_mb): what a device needs before activations.
     memory_usage_mb: int | None = None
-    # Why this model cannot be run, for cards kept so that published results resolve to them: get_model
-    # refuses with this text before anything is imported or downloaded.
     unavailable: str | None = None
 
     @field_validator("name")
@@ -120,9 +147,7 @@ class ModelMeta(BaseModel):
     @field_validator("loader")
     @classmethod
     def _loader_path(cls, v: str) -> str:
-        if v.count(":") != 1:
-            raise ValueError(f"loader {v!r} must be 'module:callable'")
-        return v
+        return check_object_path(v)
 
     @property
     def weights_source(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MissingDependencyError, UnknownNameError, UsageError
+from mieb.importing import load_object
 from mieb.models.meta import ModelMeta
 from mieb.paths import safe_component
 
@@ -69,6 +70,18 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "dinov3": ("torchvision",),
     "timm": ("timm", "torchvision"),
     "ebind": ("ebind",),
+    "sauerkraut": ("sauerkrautlm_colpali", "torchvision"),
+    "sentence-transformers": ("sentence_transformers",),
+    "bm25s": ("bm25s", "Stemmer"),
+    # qwen-vl-utils resizes images as the reference's eager-embed and NanoVDR wrappers do; Qwen3-VL's processor
+    # builds a video processor, which needs torchvision.
+    "qwen-vl": ("qwen_vl_utils", "torchvision"),
+    "nanovdr": ("sentence_transformers", "qwen_vl_utils", "torchvision"),
+    # jina-embeddings-v4's remote code loads its task adapters with peft on a Qwen2.5-VL backbone.
+    "jina-v4": ("peft", "torchvision"),
+    # NVIDIA ColEmbed's remote code: v1 for transformers 4.49, v2 for 5.0 (the extras pin them).
+    "nemotron-colembed-v1": ("torchvision", "accelerate"),
+    "nemotron-colembed-v2": ("torchvision", "accelerate"),
 }
 
 
@@ -166,9 +179,7 @@ def get_model(
     check_loadable(meta, trust_remote_code)
     if meta.trust_remote_code:
         kwargs["trust_remote_code"] = True
-    module_name, attr = meta.loader.split(":")
-    loader = getattr(importlib.import_module(module_name), attr)
-    return loader(meta, device=device, precision=precision, **kwargs)
+    return load_object(meta.loader)(meta, device=device, precision=precision, **kwargs)
 
 
 def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
@@ -190,8 +201,7 @@ def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
 def card_for_local_folder(path: Path) -> ModelMeta:
     for marker, builder in LOCAL_FOLDER_MARKERS.items():
         if (path / marker).is_file():
-            module_name, attr = builder.split(":")
-            return getattr(importlib.import_module(module_name), attr)(path)
+            return load_object(builder)(path)
     config_file = path / "config.json"
     if not config_file.is_file():
         raise UsageError(f"{path} is not a checkpoint folder mieb can read: it has no config.json (nor "
@@ -199,23 +209,20 @@ def card_for_local_folder(path: Path) -> ModelMeta:
     config = json.loads(config_file.read_text())
     for arch in config.get("architectures") or []:
         if arch in LOCAL_FOLDER_ARCHITECTURES:
-            module_name, attr = LOCAL_FOLDER_ARCHITECTURES[arch].split(":")
-            return getattr(importlib.import_module(module_name), attr)(path, config)
+            return load_object(LOCAL_FOLDER_ARCHITECTURES[arch])(path, config)
     model_type = config.get("model_type")
     auto_model = str(config.get("auto_map", {}).get("AutoModel", "")).split("--")[-1]
-    builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
-    if builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
-        builder = TIMM_FOLDER_CARD
-    if builder is not None:
-        module_name, attr = builder.split(":")
-        return getattr(importlib.import_module(module_name), attr)(path, config)
+    card_builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
+    if card_builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
+        card_builder = TIMM_FOLDER_CARD
+    if card_builder is not None:
+        return load_object(card_builder)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
             f"supported: {sorted(LOCAL_FOLDER_CARDS)}"
         )
-    module_name, attr = LOCAL_FOLDER_CARDS[model_type].split(":")
-    return getattr(importlib.import_module(module_name), attr)(path, config)
+    return load_object(LOCAL_FOLDER_CARDS[model_type])(path, config)
 
 
 def folder_revision(path: Path) -> str:

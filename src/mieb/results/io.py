@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from mieb.atomic import write_json_atomic
 from mieb.paths import safe_component
@@ -14,7 +14,7 @@ __all__ = ["ERRORS_FOLDER", "OVERWRITE_STRATEGIES", "OverwriteStrategy", "error_
 
 # What a run does with results already on disk (see `mieb.runner.run.MIEB.run`).
 OverwriteStrategy = Literal["always", "never", "only-missing", "only-cache"]
-OVERWRITE_STRATEGIES: tuple[str, ...] = ("always", "never", "only-missing", "only-cache")
+OVERWRITE_STRATEGIES: tuple[str, ...] = get_args(OverwriteStrategy)
 ERRORS_FOLDER = "errors"
 
 

@@ -32,6 +32,7 @@ from mieb.results.io import (
 )
 from mieb.results.load import MODEL_META_FILE
 from mieb.results.schema import TaskResult
+from mieb.tasks.kinds.base import AggregateKind, SplitContext, TaskKind
 from mieb.tasks.task import Task
 
 if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
@@ -41,11 +42,11 @@ if TYPE_CHECKING:  # torch is imported only when something is computed: a finish
 
 logger = logging.getLogger("mieb")
 
-_VERSIONED = ("mieb", "torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
+_VERSIONED = ("torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
 
 
 def library_versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
+    out: dict[str, str | None] = {"python": platform.python_version(), "mieb": mieb_version()}
     for dist in _VERSIONED:
         try:
             out[dist] = importlib_metadata.version(dist)
@@ -55,10 +56,9 @@ def library_versions() -> dict[str, str | None]:
 
 
 def mieb_version() -> str:
-    try:
-        return importlib_metadata.version("mieb")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
+    from mieb import __version__
+
+    return __version__
 
 
 @dataclass
@@ -396,8 +396,9 @@ class _RunContext:
                 todo = _pending(task, existing, self.strategy)
                 if not todo:
                     return existing, False
-            subtasks = getattr(task.kind, "subtasks", None)
-            sub_results = [self.run_one(t)[0] for t in subtasks(task)] if subtasks else None
+            kind = task.kind
+            sub_results = ([self.run_one(t)[0] for t in kind.subtasks(task)] if isinstance(kind, AggregateKind)
+                           else None)
             return self._compute(task, todo, existing, path, sub_results), True
 
     @contextlib.contextmanager
@@ -424,19 +425,22 @@ class _RunContext:
         timings = dict((existing.mieb or {}).get("timings", {})) if existing else {}
         timings = {k: float(timings.get(k, 0.0)) for k in ("load", "encode", "score", "total")}
         result = existing
+        kind = task.kind
         for i, (split, subset) in enumerate(todo):
             t0 = time.perf_counter()
             enc0 = embedder.stats.seconds
-            embedder.split = split
-            if sub_results is not None:
-                if any(r is None for r in sub_results):
+            ctx = SplitContext(split, subset)
+            if isinstance(kind, AggregateKind):
+                finished = [r for r in sub_results or [] if r is not None]
+                if sub_results is None or len(finished) != len(sub_results):
                     raise MiebError(f"task {md.name}: a subtask has no result (overwrite strategy only-cache?)")
-                scores = task.kind.combine(task, split, sub_results)  # type: ignore[attr-defined]
+                scores = kind.combine(task, split, finished)
                 t1 = t2 = time.perf_counter()
             else:
-                data = task.kind.load(task, split, subset)
+                assert isinstance(kind, TaskKind)
+                data = kind.load(task, ctx)
                 t1 = time.perf_counter()
-                scores = task.kind.evaluate(task, data, embedder)
+                scores = kind.evaluate(task, data, embedder.bind(ctx))
                 t2 = time.perf_counter()
             enc = embedder.stats.seconds - enc0
             timings["load"] += t1 - t0
