@@ -32,7 +32,7 @@ TaskType = Literal[
 TASK_TYPES: tuple[str, ...] = get_args(TaskType)
 
 TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
-TASK_CATEGORIES: tuple[str, ...] = TaskCategory.__args__  # type: ignore[attr-defined]
+TASK_CATEGORIES: tuple[str, ...] = get_args(TaskCategory)
 Modality = Literal["image", "text"]
 
 # Which evaluation protocols ("kinds") may implement each MIEB type string. The type string is what the
@@ -137,9 +137,9 @@ class TaskMetadata(BaseModel):
         except NotImplementedError:
             settings_cls = None
         if settings_cls is None:
-            from mieb.tasks.kinds import KIND_MODULES
+            from mieb.tasks.kinds import KINDS
 
-            raise ValueError(f"settings need a 'kind', one of {sorted(KIND_MODULES)}; got {kind!r}")
+            raise ValueError(f"settings need a 'kind', one of {sorted(KINDS)}; got {kind!r}")
         return settings_cls.model_validate(v)
 
     @field_validator("name")
