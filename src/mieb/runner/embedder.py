@@ -196,7 +196,7 @@ class Embedder:
         batch_size: int = 32,
         num_workers: int | None = None,
         store: EmbeddingStore | None = None,
-        progress: Callable[[str, int], Callable[[int], None]] | None = None,
+        progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
     ):
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
