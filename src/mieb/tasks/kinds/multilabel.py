@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 class MultilabelSettings(KindSettings):
     """Images in `input_column`, label lists in `label_column`; `samples_per_label` x `n_experiments`
-    sampling from `train_split`; eval splits over `max_test_samples` rows are subsampled, stratified on
-    `stratify_column` when the dataset has it (quirk 1)."""
+    sampling from `train_split`; the whole eval split is scored, as mteb 2.26.24 scores VOC2007 (quirk 1:
+    a kNN classifier runs)."""
 
     kind: Literal["multilabel"] = "multilabel"
     input_column: str = "image"
