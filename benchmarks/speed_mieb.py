@@ -5,6 +5,10 @@ Prints one JSON line: the scores, the `mieb` block of the result (seconds per st
 wall-clock marks of this process (epoch seconds), like benchmarks/speed_reference.py.
 
     python benchmarks/speed_mieb.py TASK DATA_FOLDER MODEL_FOLDER OUTPUT_FOLDER [--subsets de,en] [--batch-size 32]
+        [--decode draft]
+
+With TASK "MIEB(offline)" (DATA_FOLDER ignored) it runs that whole benchmark with the model and prints
+{task: main score} instead.
 """
 
 from __future__ import annotations
@@ -26,9 +30,17 @@ def main() -> None:
     p.add_argument("--subsets", default="")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--cache", default="", help="an embedding cache folder (default: no cache)")
+    p.add_argument("--decode", default="exact", choices=["exact", "draft"])
     args = p.parse_args()
 
     import mieb
+
+    if args.task == "MIEB(offline)":
+        report = mieb.MIEB(benchmark="MIEB(offline)").run(args.model, output_folder=args.output, cache=False,
+                                                          progress=False, raise_errors=True,
+                                                          overwrite_strategy="always", decode_mode=args.decode)
+        print(json.dumps({"main_scores": {r.task_name: r.get_score() for r in report.results}}))
+        return
     from mieb.data.source import DatasetRef
 
     MARKS["imported"] = time.time()
@@ -37,7 +49,7 @@ def main() -> None:
                      task.hf_subsets)
     report = mieb.MIEB([task]).run(args.model, output_folder=args.output, cache=args.cache or False,
                                    progress=False, raise_errors=True, overwrite_strategy="always",
-                                   encode_kwargs={"batch_size": args.batch_size})
+                                   encode_kwargs={"batch_size": args.batch_size}, decode_mode=args.decode)
     MARKS["evaluated"] = time.time()
     (result,) = report.results
     print(json.dumps({"scores": result.scores, "mieb": result.mieb, "marks": MARKS}))

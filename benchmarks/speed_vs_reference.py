@@ -139,16 +139,37 @@ def run_tasks(args: argparse.Namespace, reference_python: str) -> list[dict[str,
         ours = run_process([sys.executable, str(HERE / "speed_mieb.py"), task.name, data, str(model),
                             str(work / "results"), *extra], env)
         diff, differing = score_diff(numeric_scores(ref["scores"]), numeric_scores(ours["scores"]))
+        draft = None
+        if args.draft:  # the opt-in approximate decode: its time and how far it moves every score
+            fast = run_process([sys.executable, str(HERE / "speed_mieb.py"), task.name, data, str(model),
+                                str(work / "results-draft"), *extra, "--decode", "draft"], env)
+            exact_scores, fast_scores = numeric_scores(ours["scores"]), numeric_scores(fast["scores"])
+            main = [k for k in exact_scores if k.endswith("/main_score")]
+            draft = {"wall": fast["wall"], "cpu": fast["cpu"], "max_score_shift": score_diff(exact_scores, fast_scores)[0],
+                     "main_score_shift": max(abs(fast_scores[k] - exact_scores[k]) for k in main),
+                     "worker_cpu_ms_per_image": mieb_stages(fast)["worker_cpu_ms_per_image"]}
         row = {"task": task.name, "type": task.task_type + (f" ({task.note})" if task.note else ""),
                "reference": {"wall": ref["wall"], "cpu": ref["cpu"], "peak_mib": ref["peak_mib"],
                              "stages": reference_stages(ref)},
                "mieb": {"wall": ours["wall"], "cpu": ours["cpu"], "peak_mib": ours["peak_mib"],
                         "stages": mieb_stages(ours)},
-               "ratio": ref["wall"] / ours["wall"], "max_score_diff": diff, "differing_scores": differing[:10]}
+               "ratio": ref["wall"] / ours["wall"], "max_score_diff": diff, "differing_scores": differing[:10],
+               "draft": draft}
         print(f"  reference {ref['wall']:.1f} s, mieb {ours['wall']:.1f} s: {row['ratio']:.2f}x; "
               f"max |score diff| {diff:.2g}", flush=True)
         rows.append(row)
     return rows
+
+
+def run_offline_draft_shift(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """MIEB(offline) with the bundled model, exact and draft decode: each task's main score."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    scores = {}
+    for mode in ("exact", "draft"):
+        r = run_process([sys.executable, str(HERE / "speed_mieb.py"), "MIEB(offline)", "-", "mieb/tiny-clip-shapes",
+                         str(Path(args.work) / f"offline-{mode}"), "--decode", mode], env)
+        scores[mode] = r["main_scores"]
+    return {t: {"exact": v, "draft": scores["draft"][t]} for t, v in scores["exact"].items()}
 
 
 def run_scoring(args: argparse.Namespace, reference_python: str) -> dict[str, Any]:
@@ -163,7 +184,8 @@ def run_scoring(args: argparse.Namespace, reference_python: str) -> dict[str, An
             "max_score_diff": diff}
 
 
-def report(rows: list[dict[str, Any]], scoring: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+def report(rows: list[dict[str, Any]], scoring: dict[str, Any] | None, offline: dict[str, dict[str, float]] | None,
+           meta: dict[str, Any]) -> str:
     out = ["# mieb against the reference (mteb 2.26.24), same workload, same model, same run", "",
            f"Machine: {meta['machine']}; load average before / after: {meta['load_before']} / {meta['load_after']}.",
            f"Workload: {meta['images']} images per pool, batch {meta['batch_size']}, 64 px tiny CLIP, cache off; "
@@ -200,6 +222,22 @@ def report(rows: list[dict[str, Any]], scoring: dict[str, Any] | None, meta: dic
             phases = ", ".join(f"{k[6:]} {v:.2f}" for k, v in s.items() if k.startswith("phase:"))
             out.append(f"| {r['task']} | {s['startup_imports']:.2f} | {s['model_load']:.2f} | {s['evaluate']:.2f} | "
                        f"{s['exit']:.2f} | {s['fixed']:.2f} | {phases} |")
+    if rows and all(r["draft"] for r in rows):
+        out += ["", "## Opt-in draft decode (`decode_mode=\"draft\"`, `mieb run --decode draft`) on this workload", "",
+                "| task | mieb exact s | mieb draft s | worker CPU ms/img exact / draft | max main-score shift |"
+                " max shift of any score |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for r in rows:
+            d = r["draft"]
+            out.append(f"| {r['task']} | {r['mieb']['wall']:.1f} | {d['wall']:.1f} | "
+                       f"{r['mieb']['stages']['worker_cpu_ms_per_image']:.2f} / {d['worker_cpu_ms_per_image']:.2f} | "
+                       f"{d['main_score_shift']:.2g} | {d['max_score_shift']:.2g} |")
+    if offline:
+        out += ["", "## Opt-in draft decode on MIEB(offline) (mieb/tiny-clip-shapes): main scores", "",
+                "| task | exact | draft | shift |", "| --- | ---: | ---: | ---: |"]
+        for t, v in sorted(offline.items()):
+            out.append(f"| {t} | {v['exact']:.6f} | {v['draft']:.6f} | {abs(v['draft'] - v['exact']):.2g} |")
+        out += ["", "MIEB(offline)'s images are PNG (drawn, not photographed); draft decode reduces JPEGs only, so "
+                "no score can move there: the table shows it."]
     if scoring:
         a, b = scoring["reference"], scoring["mieb"]
         out += ["", f"## Retrieval scoring alone: {scoring['queries']:,} queries x {scoring['docs']:,} documents, "
@@ -245,6 +283,8 @@ def main() -> None:
     p.add_argument("--score-docs", type=int, default=10000)
     p.add_argument("--no-scoring", action="store_true", help="skip the retrieval-scoring comparison")
     p.add_argument("--no-tasks", action="store_true", help="only the retrieval-scoring comparison")
+    p.add_argument("--no-draft", dest="draft", action="store_false",
+                   help="skip the opt-in draft decode runs (each task a third time, and MIEB(offline) twice)")
     p.add_argument("--out", help="write OUT.md and OUT.json")
     args = p.parse_args()
     reference_python = str(make_reference_env(Path(args.make_reference_env))) if args.make_reference_env \
@@ -253,13 +293,15 @@ def main() -> None:
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()), "images": args.images,
             "batch_size": args.batch_size, "command": "python " + " ".join(sys.argv)}
     rows = [] if args.no_tasks else run_tasks(args, reference_python)
+    offline = run_offline_draft_shift(args) if args.draft and not args.no_tasks else None
     scoring = None if args.no_scoring else run_scoring(args, reference_python)
     meta["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = report(rows, scoring, meta)
+    text = report(rows, scoring, offline, meta)
     print(text)
     if args.out:
         Path(args.out).with_suffix(".md").write_text(text)
-        Path(args.out).with_suffix(".json").write_text(json.dumps({"meta": meta, "tasks": rows, "scoring": scoring},
+        Path(args.out).with_suffix(".json").write_text(json.dumps({"meta": meta, "tasks": rows, "scoring": scoring,
+                                                                   "offline_draft": offline},
                                                                   indent=1))
 
 
