@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -21,7 +20,6 @@ from sklearn.metrics import (
     precision_score,
     recall_score,
 )
-from sklearn.neighbors import KNeighborsClassifier
 
 
 @contextlib.contextmanager
@@ -206,6 +204,8 @@ def linear_probe_experiment(
     Pass embeddings in the dtype the model produced and training rows in
     `undersample_indices` order: lbfgs is sensitive to both in the last digits.
     """
+    from sklearn.linear_model import LogisticRegression  # here: zero-shot scoring does not pay its import
+
     model = LogisticRegression(max_iter=100, random_state=seed)
     model.fit(train_emb, train_y)
     return classification_scores(test_y, model.predict(test_emb))
@@ -219,6 +219,8 @@ def multilabel_knn_experiment(
 ) -> dict[str, float]:
     """One VOC2007 experiment as mteb v2 runs it: KNeighborsClassifier(n_neighbors=5), LRAP on
     the binary predictions (the task's MultiOutput logistic regression is never used)."""
+    from sklearn.neighbors import KNeighborsClassifier  # here: only the multi-label protocol pays its import
+
     model = KNeighborsClassifier(n_neighbors=5)
     model.fit(train_emb, train_y_bin)
     predicted = model.predict(test_emb)
