@@ -158,6 +158,8 @@ def run_tasks(args: argparse.Namespace, reference_python: str) -> list[dict[str,
         print(f"  reference {ref['wall']:.1f} s, mieb {ours['wall']:.1f} s: {row['ratio']:.2f}x; "
               f"max |score diff| {diff:.2g}", flush=True)
         rows.append(row)
+        if args.out:  # kept as it goes: a run cut short still has its finished tasks
+            Path(args.out).with_suffix(".partial.json").write_text(json.dumps(rows, indent=1))
     return rows
 
 
