@@ -288,7 +288,18 @@ def main() -> None:
     p.add_argument("--no-draft", dest="draft", action="store_false",
                    help="skip the opt-in draft decode runs (each task a third time, and MIEB(offline) twice)")
     p.add_argument("--out", help="write OUT.md and OUT.json")
+    p.add_argument("--report-from", metavar="JSON", help="only render the report of an earlier run's OUT.json "
+                   "(or the OUT.partial.json of a run cut short)")
     args = p.parse_args()
+    if args.report_from:
+        saved = json.loads(Path(args.report_from).read_text())
+        if isinstance(saved, list):  # a partial run: its finished tasks only
+            saved = {"tasks": saved, "scoring": None, "offline_draft": None,
+                     "meta": {"machine": "?", "load_before": "?", "load_after": "?", "images": "?",
+                              "batch_size": "?", "command": f"(tasks finished before the run was cut short: "
+                                                            f"{args.report_from})"}}
+        print(report(saved["tasks"], saved["scoring"], saved["offline_draft"], saved["meta"]))
+        return
     reference_python = str(make_reference_env(Path(args.make_reference_env))) if args.make_reference_env \
         else args.reference_python
     meta = {"machine": f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} CPUs",
