@@ -247,6 +247,10 @@ def report(rows: list[dict[str, Any]], scoring: dict[str, Any] | None, offline: 
                 f"| reference | {a['search']:.2f} | {a['score']:.2f} | {a['total']:.2f} |",
                 f"| mieb | {b['search']:.2f} | {b['score']:.2f} | {b['total']:.2f} |", "",
                 f"Ratio **{scoring['ratio']:.1f}x**; max abs score difference {scoring['max_score_diff']:.2g}."]
+        if "floor_matmul_topk" in b:
+            out += ["", f"Floor: the similarity matrix and a top-1,000 per row alone, which both sides must compute, take "
+                    f"{b['floor_matmul_topk']:.2f} s here, so no scorer can be more than "
+                    f"{a['total'] / b['floor_matmul_topk']:.1f}x faster than the reference's {a['total']:.2f} s."]
     out += ["", "## Targets", "", "| target | measured | met? |", "| --- | --- | --- |"]
     if rows:
         tot_a = sum(r["reference"]["wall"] for r in rows)
