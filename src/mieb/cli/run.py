@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from mieb.cli.selection import add_task_filters, select_tasks
 
@@ -33,7 +32,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "slightly); recorded in the results and the embedding cache key")
     p.add_argument("--output-folder", default="results")
     p.add_argument("--overwrite-strategy", choices=OVERWRITE_STRATEGIES, default="only-missing")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no live view in a terminal: one line per task, as in a log file")
+    p.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                   help="also show the libraries' own progress bars and warnings (and mieb's info log)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--cache-dir", help="embedding cache folder (default: $MIEB_CACHE/embeddings)")
     p.set_defaults(func=cmd_run)
@@ -46,9 +48,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mieb.runner.run import MIEB
 
     tasks = select_tasks(args, default_all=False)
-    if not tasks:
-        print("no task matches the selection", file=sys.stderr)
-        return EXIT_FAILED
     meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:
@@ -61,8 +60,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         output_folder=args.output_folder,
         overwrite_strategy=args.overwrite_strategy,
         encode_kwargs=encode_kwargs,
-        progress=False if args.no_progress else None,
+        progress="lines" if args.no_progress else None,
         cache=False if args.no_cache else (args.cache_dir or True),
+        verbose=args.verbose > 0,
         decode_mode=args.decode,
     )
     print_run_summary(report, tasks, meta, args.output_folder)

@@ -199,7 +199,7 @@ class Embedder:
         batch_size: int = 32,
         num_workers: int | None = None,
         store: EmbeddingStore | None = None,
-        progress: Callable[[str, int], Callable[[int], None]] | None = None,
+        progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
         decode_mode: str = "exact",
     ):
         if batch_size < 1:

@@ -38,6 +38,7 @@ from mieb.tasks.task import Task
 if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
     from mieb.models.encoder import Encoder
     from mieb.runner.embedder import Embedder
+    from mieb.runner.progress import RunProgress
 
 logger = logging.getLogger("mieb")
 
@@ -106,9 +107,10 @@ class MIEB:
         device: str | None = None,
         precision: str | None = None,
         raise_errors: bool = False,
-        progress: bool | None = None,
+        progress: bool | str | None = None,
         cache: bool | str | Path = True,
         trust_remote_code: bool = False,
+        verbose: bool = False,
         decode_mode: str = "exact",
     ) -> RunReport:
         """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task.
@@ -134,21 +136,30 @@ class MIEB:
         Raises `mieb.paths.UnsafeNameError` (a UsageError) before writing anything if a model name,
         revision or task name cannot name a file, and MiebError when the results' disk is full.
         See docs/guarantees.md.
+
+        `progress`: None (default) shows a live view on a terminal and otherwise one line per task on
+        stderr (status, main score, seconds, images/s, cache hits); True the live view, "lines" the
+        lines only, False nothing (see `mieb.runner.progress`). The libraries' own progress bars and
+        Pillow's large-image warning are kept out unless `verbose`.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
         from mieb.data.images import DECODE_MODES
+        from mieb.runner.progress import RunProgress, resolve_mode
 
         if decode_mode not in DECODE_MODES:
             raise ValueError(f"decode_mode must be one of {DECODE_MODES}, not {decode_mode!r}")
-        with hub.run_scope():  # whether the Hub can be reached is found out at most once per run
-            return self._run(model, output_folder, overwrite_strategy, encode_kwargs, device, precision, raise_errors,
-                             progress, cache, trust_remote_code, decode_mode)
+        with contextlib.ExitStack() as scope:
+            scope.enter_context(hub.run_scope())  # whether the Hub can be reached is found out at most once per run
+            reporter = scope.enter_context(RunProgress(resolve_mode(progress), self.tasks))
+            return self._run(model, scope, reporter, output_folder, overwrite_strategy, encode_kwargs, device,
+                             precision, raise_errors, cache, trust_remote_code, verbose, decode_mode)
 
-    def _run(self, model: Encoder | ModelMeta | str, output_folder: str | Path | None, overwrite_strategy: str,
-             encode_kwargs: dict[str, Any] | None, device: str | None, precision: str | None, raise_errors: bool,
-             progress: bool | None, cache: bool | str | Path, trust_remote_code: bool, decode_mode: str) -> RunReport:
-        from mieb.runner.progress import progress_factory
+    def _run(self, model: Encoder | ModelMeta | str, scope: contextlib.ExitStack, reporter: RunProgress,
+             output_folder: str | Path | None, overwrite_strategy: str, encode_kwargs: dict[str, Any] | None,
+             device: str | None, precision: str | None, raise_errors: bool, cache: bool | str | Path,
+             trust_remote_code: bool, verbose: bool, decode_mode: str) -> RunReport:
+        from mieb.runner.progress import quiet_libraries
 
         if isinstance(model, (str, os.PathLike, ModelMeta)):
             from mieb.models.registry import check_loadable, get_model_meta
@@ -157,7 +168,9 @@ class MIEB:
             check_loadable(card, trust_remote_code)
             scan = self._scan(card, output_folder, overwrite_strategy)
             if not scan.pending:
+                self._report_all(reporter, scan.report)
                 return scan.report
+            scope.enter_context(quiet_libraries(not verbose))  # the model and data libraries load from here on
             try:
                 model = _load_model(card, device, precision, trust_remote_code)
             except ModelLoadError as e:
@@ -168,7 +181,10 @@ class MIEB:
                 out_dir = _prepare_output(card, self.tasks, output_folder)
                 for task in scan.pending:
                     _record_failure(scan.report, out_dir, card, task, log=False)
+                self._report_all(reporter, scan.report)
                 return scan.report
+        else:
+            scope.enter_context(quiet_libraries(not verbose))
         from mieb.models.encoder import Encoder
         from mieb.runner.embedder import Embedder
 
@@ -191,8 +207,9 @@ class MIEB:
             root = None if cache is True else cache
             store = EmbeddingCache(root).store(model_fingerprint(meta, encoder.precision, encoder.device.type,
                                                                  decode_mode))
+        reporter.cache = store is not None
         embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers, store=store,
-                            progress=progress_factory(progress), decode_mode=decode_mode)
+                            progress=reporter.encoding, decode_mode=decode_mode)
         report = RunReport()
         if out_dir is not None:
             try:
@@ -203,18 +220,22 @@ class MIEB:
                 raise _disk_full(e, out_dir) from e
 
         ctx = _RunContext(encoder, embedder, out_dir, overwrite_strategy, batch_size)
-        busy = [task for task in self.tasks if not self._run_task(ctx, task, report, raise_errors)]
+        busy = [task for task in self.tasks if not self._run_task(ctx, task, report, raise_errors, reporter)]
         if busy:  # held by another run: done by now, or wait for it (its lease ends if it is killed)
             ctx.wait = True
             for task in busy:
-                self._run_task(ctx, task, report, raise_errors)
+                self._run_task(ctx, task, report, raise_errors, reporter)
             order = {t.name: i for i, t in enumerate(self.tasks)}
             report.results.sort(key=lambda r: order.get(r.task_name, len(order)))
         return report
 
-    def _run_task(self, ctx: _RunContext, task: Task, report: RunReport, raise_errors: bool) -> bool:
-        """Run one task into `report`; False (nothing recorded) if another run holds it and `ctx.wait` is off."""
+    def _run_task(self, ctx: _RunContext, task: Task, report: RunReport, raise_errors: bool,
+                  reporter: RunProgress) -> bool:
+        """Run one task into `report` (and its line to `reporter`); False (nothing recorded) if another run
+        holds it and `ctx.wait` is off."""
         meta = ctx.encoder.meta
+        reporter.task_started(task)
+        t0 = time.perf_counter()
         try:
             result, computed = ctx.run_one(task)
         except (KeyboardInterrupt, SystemExit):
@@ -228,17 +249,33 @@ class MIEB:
                 raise
             if isinstance(e, OSError) and e.errno == errno.ENOSPC:  # every later write would fail the same way
                 raise _disk_full(e, ctx.out_dir, task.name) from e
-            _record_failure(report, ctx.out_dir, meta, task)
+            _record_failure(report, ctx.out_dir, meta, task, log=reporter.mode == "off")  # else its line says it
+            reporter.task_finished(task, "FAILED", error=report.failures[task.name])
             return True
         if result is None:
+            reporter.task_finished(task, "missing")
             report.missing.append(task.name)
             return True
         if not computed:
+            reporter.task_finished(task, "reused", result)
             report.skipped.append(task.name)
-        elif ctx.out_dir is not None:
-            error_file(ctx.out_dir, task.name).unlink(missing_ok=True)
+        else:
+            reporter.task_finished(task, "done", result, time.perf_counter() - t0, ctx.embedder.stats.as_dict())
+            if ctx.out_dir is not None:
+                error_file(ctx.out_dir, task.name).unlink(missing_ok=True)
         report.results.append(result)
         return True
+
+    def _report_all(self, reporter: RunProgress, report: RunReport) -> None:
+        """The lines of a run that computed nothing: every task reused, missing, or failed before loading."""
+        results = {r.task_name: r for r in report.results}
+        for task in self.tasks:
+            if task.name in report.failures:
+                reporter.task_finished(task, "FAILED", error=report.failures[task.name])
+            elif task.name in results:
+                reporter.task_finished(task, "reused", results[task.name])
+            else:
+                reporter.task_finished(task, "missing")
 
     def _scan(self, meta: ModelMeta, output_folder: str | Path | None, strategy: str) -> _Scan:
         """What is on disk before loading the model: finished tasks (reported as skipped), tasks whose
