@@ -260,3 +260,19 @@ def test_every_card_converts_to_rgb_as_its_familys_reference() -> None:
         assert meta.image.rgb == REFERENCE_RGB[meta.family], meta.name
         seen.add(meta.family)
     assert seen == set(REFERENCE_RGB)
+
+
+def test_draft_decode_keeps_the_upright_shape_of_a_rotated_jpeg() -> None:
+    """Opt-in draft decoding sizes its DCT scale on the upright image: a 400 x 300 JPEG tagged 6 ends at the
+    exact decode's (3, 85, 64), with approximate pixels."""
+    rng = np.random.RandomState(0)
+    stored = Image.fromarray((rng.rand(30, 40, 3) * 255).astype(np.uint8)).resize((400, 300), Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    exif[274] = 6
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", quality=92, exif=exif)
+    raw = {"bytes": buf.getvalue(), "path": None}
+    pp = ImagePreprocessing(size=64, crop_size=None)
+    exact, draft = prepare(raw, pp), prepare(raw, pp, decode_mode="draft")
+    assert exact.shape == draft.shape == (3, 85, 64)
+    assert 0 < np.abs(exact.astype(int) - draft.astype(int)).mean() < 4
