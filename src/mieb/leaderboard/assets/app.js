@@ -165,8 +165,8 @@
         s("title", { text: it.rank + ". " + it.label + ": " + fmt(it.y) + ", " + fmtParams(it.x) + " parameters" })));
       svg.appendChild(link);
     });
-    kinds.forEach(function (k, i) {
-      var lx = left + plotW - 130, ly = top + 6 + 16 * i;
+    kinds.forEach(function (k, i) {  // the legend on the title's line, right-aligned: never over a point
+      var lx = left + plotW - 130 * (kinds.length - i), ly = 12;
       svg.appendChild(s("circle", { cx: lx, cy: ly, r: 4.5, fill: COLORS[i % COLORS.length] }));
       svg.appendChild(s("text", { x: lx + 10, y: ly + 4, "class": "tick", text: k }));
     });
