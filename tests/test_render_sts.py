@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from mieb.cli import main
-from mieb.data.render_sts import SCRIPT_FONTS, Renderer, RenderSettings
+from mieb.tasks.render_sts import SCRIPT_FONTS, Renderer, RenderSettings
 
 MODEL = "mieb/tiny-clip-shapes"
 pytestmark = pytest.mark.skipif(not Path(SCRIPT_FONTS["latin"][0]).is_file(),

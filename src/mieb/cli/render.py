@@ -10,7 +10,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "render-sts", help="render a sentence-similarity dataset into a Visual STS task",
         description="Render the sentence pairs of SOURCE (columns sentence1, sentence2, score) as images, the "
                     "way MIEB's Visual STS tasks are (448 px white pages, black Noto Sans type; see "
-                    "mieb.data.render_sts for what is known of the reference's settings), into OUTPUT: a "
+                    "mieb.tasks.render_sts for what is known of the reference's settings), into OUTPUT: a "
                     "dataset folder in the Hugging Face layout plus task.yaml, to run with "
                     "`mieb run --tasks-from OUTPUT/task.yaml -m MODEL`.")
     p.add_argument("source", metavar="SOURCE",
@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from mieb.data.render_sts import RenderSettings, render_sts
+    from mieb.tasks.render_sts import RenderSettings, render_sts
     settings = RenderSettings(image_size=args.image_size, font_size=args.font_size,
                               min_font_size=min(8, args.font_size), font=args.font)
     done = render_sts(args.source, args.output, name=args.name, splits=args.splits, config=args.config,
