@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
@@ -22,6 +22,9 @@ from sklearn.metrics import (
     recall_score,
 )
 from sklearn.neighbors import KNeighborsClassifier
+
+if TYPE_CHECKING:
+    import torch
 
 
 @contextlib.contextmanager
@@ -195,15 +198,16 @@ def multilabel_scores(
 
 
 def linear_probe_experiment(
-    train_emb: np.ndarray,
+    train_emb: np.ndarray | torch.Tensor,
     train_y: Sequence[Any] | np.ndarray,
-    test_emb: np.ndarray,
+    test_emb: np.ndarray | torch.Tensor,
     test_y: Sequence[Any] | np.ndarray,
     seed: int = 42,
 ) -> dict[str, float | None]:
     """One linear-probe experiment: mteb's LogisticRegression(max_iter=100, random_state=seed).
 
-    Pass embeddings in the dtype the model produced and training rows in
+    Pass embeddings as the reference's classifier receives them, its wrappers' torch tensors (the fit
+    then runs in float64; see `mieb.tasks.kinds.base.as_wrapper_output`), and training rows in
     `undersample_indices` order: lbfgs is sensitive to both in the last digits.
     """
     model = LogisticRegression(max_iter=100, random_state=seed)
@@ -212,13 +216,15 @@ def linear_probe_experiment(
 
 
 def multilabel_knn_experiment(
-    train_emb: np.ndarray,
+    train_emb: np.ndarray | torch.Tensor,
     train_y_bin: np.ndarray,
-    test_emb: np.ndarray,
+    test_emb: np.ndarray | torch.Tensor,
     test_y_bin: np.ndarray,
 ) -> dict[str, float]:
     """One VOC2007 experiment as mteb v2 runs it: KNeighborsClassifier(n_neighbors=5), LRAP on
-    the binary predictions (the task's MultiOutput logistic regression is never used)."""
+    the binary predictions (the task's MultiOutput logistic regression is never used).
+
+    Pass what the reference passes (see the multilabel kind): the neighbours depend on the dtypes."""
     model = KNeighborsClassifier(n_neighbors=5)
     model.fit(train_emb, train_y_bin)
     predicted = model.predict(test_emb)

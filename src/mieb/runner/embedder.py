@@ -262,12 +262,8 @@ class Embedder:
         """Embeddings of `texts` in order (a non-string raises TaskDataError naming its row)."""
         t0 = time.perf_counter()
         ctx = self.context(prompt_type)
-        texts = list(texts)
+        texts = self._strings(texts, split)
         self.stats.texts_requested += len(texts)
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
-                                    split=split, row=i)
         kctx = self._key_context(ctx)
         keys = [text_key(t, kctx) for t in texts]
         out = self._resolve(keys, "texts", lambda todo: self._encode_texts(texts, todo, ctx))
@@ -297,7 +293,7 @@ class Embedder:
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
             ctx = dataclasses.replace(self.context(prompt_type), text_first=text_first)
-            texts = list(texts)
+            texts = self._strings(texts, split)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
@@ -308,6 +304,16 @@ class Embedder:
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
+
+    def _strings(self, texts: Sequence[str], split: str | None) -> list[str]:
+        """The inputs as a list, all strings: a protocol checks its texts and names the dataset row; this
+        is the last guard (here a row is the input's position), before any prompt is built from it."""
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
+                                    split=split, row=i)
+        return texts
 
     # -- keys, cache and assembly -----------------------------------------------------------------
     def _image_hashes(self, images: ImageColumn, split: str | None) -> list[bytes]:
