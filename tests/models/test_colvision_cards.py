@@ -55,6 +55,8 @@ def test_remote_code_checkpoints_need_consent(name: str) -> None:
     ("nomic-ai/colnomic-embed-multimodal-3b", "peft", "colpali"),
     ("TomoroAI/tomoro-colqwen3-embed-4b", "torchvision", "colqwen3"),
     ("OpenSearch-AI/Ops-Colqwen3-4B", "torchvision", "colqwen3"),
+    ("DataScience-UIBK/Argus-Colqwen3.5-2b-v0", "torchvision", "colqwen3"),
+    ("webAI-Official/webAI-ColVec1-4b", "torchvision", "colqwen3"),
 ])
 def test_a_missing_backend_names_its_extra(name: str, module: str, extra: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,8 @@
 
 The reference's wrappers return torch tensors, which scikit-learn converts itself: its logistic regression
 and k-means fit in float64; its kNN is fitted on a float32 array (np.stack of tensor rows) and predicts on
-a tensor (see the multilabel kind). Each case below is one where handing scikit-learn float32 arrays gives
-other numbers, so each fails if mieb does that.
+a tensor (see the multilabel kind). The probe and k-means cases are ones where a float32 fit gives other
+numbers, so each fails if mieb fits in float32.
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ def voc_split(keys: range, labels: list[list[int]], *, with_label_column: bool) 
 
 
 def test_multilabel_knn_sees_what_the_reference_sees(tmp_path: Path) -> None:
-    """kNN on grid points with many equal distances: predicting on the eval split as a tensor (the
-    reference's input) picks other neighbours than predicting on a float32 array here, which moves the
-    scores."""
+    """kNN on grid points with many equal distances (neighbour ties): mieb's scores equal the reference's.
+    mieb hands the kNN what the reference does (float32 training rows, the eval split as a tensor); in
+    scikit-learn 1.9 a float32 array or float64 rows give the same predictions here, so this case pins
+    parity, not a dtype effect."""
     rng = np.random.default_rng(0)
     n_train, n_test = 60, 40
     points = grid(rng, n_train + n_test, 16, steps=3)

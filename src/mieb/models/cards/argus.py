@@ -38,6 +38,7 @@ def _argus(size: str, revision: str, release_date: str, n_parameters: int, preci
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "Transformers", "safetensors"],
         trust_remote_code=True,
+        extra="colqwen3",  # Qwen3.5's processor builds a video processor, which needs torchvision
     )
 
 

@@ -32,6 +32,7 @@ def _colvec1(name: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         languages=["eng-Latn", "fra-Latn"],
         framework=["PyTorch", "Transformers", "safetensors"],
         trust_remote_code=True,
+        extra="colqwen3",  # Qwen3.5's processor builds a video processor, which needs torchvision
     )
 
 
