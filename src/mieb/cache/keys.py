@@ -21,9 +21,11 @@ CACHE_FORMAT_VERSION = 1
 _DIGEST = 16
 
 
-def model_fingerprint(meta: ModelMeta, precision: str, device_type: str) -> dict[str, Any]:
-    """The facts that determine a model's embeddings; its hash names the model's store."""
+def model_fingerprint(meta: ModelMeta, precision: str, device_type: str, decode_mode: str = "exact") -> dict[str, Any]:
+    """The facts that determine a model's embeddings; its hash names the model's store. An approximate
+    decode mode is part of it; the exact default adds nothing, so stores made before it existed still match."""
     return {
+        **({"decode_mode": decode_mode} if decode_mode != "exact" else {}),
         "cache_format": CACHE_FORMAT_VERSION,
         "name": meta.name,
         "revision": meta.revision,

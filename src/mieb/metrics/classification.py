@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -21,7 +20,6 @@ from sklearn.metrics import (
     precision_score,
     recall_score,
 )
-from sklearn.neighbors import KNeighborsClassifier
 
 if TYPE_CHECKING:
     import torch
@@ -210,6 +208,8 @@ def linear_probe_experiment(
     then runs in float64; see `mieb.tasks.kinds.base.as_wrapper_output`), and training rows in
     `undersample_indices` order: lbfgs is sensitive to both in the last digits.
     """
+    from sklearn.linear_model import LogisticRegression  # here: zero-shot scoring does not pay its import
+
     model = LogisticRegression(max_iter=100, random_state=seed)
     model.fit(train_emb, train_y)
     return classification_scores(test_y, model.predict(test_emb))
@@ -225,6 +225,8 @@ def multilabel_knn_experiment(
     the binary predictions (the task's MultiOutput logistic regression is never used).
 
     Pass what the reference passes (see the multilabel kind): the neighbours depend on the dtypes."""
+    from sklearn.neighbors import KNeighborsClassifier  # here: only the multi-label protocol pays its import
+
     model = KNeighborsClassifier(n_neighbors=5)
     model.fit(train_emb, train_y_bin)
     predicted = model.predict(test_emb)

@@ -39,7 +39,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from mieb.cache.keys import content_hash, fused_key, image_key, text_key
 from mieb.cache.store import EmbeddingStore
-from mieb.data.images import ImageColumn, prepare, raw_bytes
+from mieb.data.images import DECODE_MODES, ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType, TextSearcher
 from mieb.models.meta import ModelMeta
@@ -72,8 +72,8 @@ class _PreparedImages(Dataset):
     Errors travel as data so the main process can raise a `TaskDataError` naming the task, split and
     row (exceptions lose their type across worker processes)."""
 
-    def __init__(self, column: ImageColumn, pp: Any):
-        self.column, self.pp = column, pp
+    def __init__(self, column: ImageColumn, pp: Any, decode_mode: str):
+        self.column, self.pp, self.decode_mode = column, pp, decode_mode
 
     def __len__(self) -> int:
         return len(self.column)
@@ -81,7 +81,7 @@ class _PreparedImages(Dataset):
     def __getitem__(self, i: int) -> tuple[int, Any, str | None, float]:
         t0 = time.perf_counter()
         try:
-            return i, prepare(self.column.raw(i), self.pp), None, time.perf_counter() - t0
+            return i, prepare(self.column.raw(i), self.pp, self.decode_mode), None, time.perf_counter() - t0
         except Exception as e:  # noqa: BLE001 - reported with its row by the main process
             return i, None, f"{type(e).__name__}: {e}", time.perf_counter() - t0
 
@@ -187,7 +187,10 @@ class EmbedStats:
 
 
 class Embedder:
-    """Embeds images, texts and image+text pairs for one task at a time; returns float32 (N, d)."""
+    """Embeds images, texts and image+text pairs for one task at a time; returns float32 (N, d).
+
+    `decode_mode`: "exact" (default) or the opt-in, approximate "draft" JPEG decode of
+    `mieb.data.images.DECODE_MODES`; ValueError for another value or a batch size below 1."""
 
     def __init__(
         self,
@@ -197,9 +200,13 @@ class Embedder:
         num_workers: int | None = None,
         store: EmbeddingStore | None = None,
         progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
+        decode_mode: str = "exact",
     ):
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
+        if decode_mode not in DECODE_MODES:
+            raise ValueError(f"decode_mode must be one of {DECODE_MODES}, not {decode_mode!r}")
+        self.decode_mode = decode_mode
         self.encoder = encoder
         self.meta = encoder.meta
         self.batch_size = batch_size
@@ -377,7 +384,7 @@ class Embedder:
         use_workers = self.num_workers if len(todo) > self.batch_size else 0
         on_cuda = self.encoder.device.type == "cuda"
         loader = DataLoader(
-            _PreparedImages(subset, pp),
+            _PreparedImages(subset, pp, self.decode_mode),
             batch_size=self.batch_size,
             shuffle=False,
             num_workers=use_workers,
