@@ -55,7 +55,7 @@ def test_readme_user_task_python_and_yaml_agree(tmp_path: Path, monkeypatch: pyt
                  str(tmp_path / "cli-results"), "--no-progress"]) == 0
     written = next((tmp_path / "cli-results").rglob("MyPetsZeroShot.json"))
     assert json.loads(written.read_text())["scores"]["test"][0]["main_score"] == pytest.approx(score, abs=1e-6)
-    commands = _readme_block("bash", "--tasks-from")
+    commands = _readme_block("bash", "--tasks-from my_tasks.yaml")
     assert "mieb run --tasks-from my_tasks.yaml -m" in commands
 
 

@@ -114,6 +114,14 @@ class ModelMeta(BaseModel):
         languages: languages of its text side (ISO 639-3 + script).
         framework: what it runs on ("PyTorch", "Transformers", "API", ...).
         open_weights: False for API-only models.
+        training_datasets: the MIEB tasks whose data the model was trained on (the reference's
+            `ModelMeta.get_training_datasets()`: its card's training data, that of the model it was adapted
+            from and the tasks the reference lists as similar, kept where they name a MIEB task); `[]`: none
+            of them; None: unknown. Cards without their own get the reference's, from
+            `models/data/training_facts.json` (scripts/build_training_facts.py). The leaderboard's
+            zero-shot filter reads it.
+        public_training_data, public_training_code: a URL, True/False, or None (unknown), as the reference's
+            model cards give them.
         uses_instructions: embeddings depend on the task or prompt type (`EncodeContext`); the embedding
             cache then keys on them.
         trust_remote_code: the checkpoint runs code from its repository; loading needs the user's consent.
@@ -146,6 +154,9 @@ class ModelMeta(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
     framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
     open_weights: bool = True
+    training_datasets: list[str] | None = None
+    public_training_data: str | bool | None = None
+    public_training_code: str | bool | None = None
     uses_instructions: bool = False
     trust_remote_code: bool = False
     extra: str | None = None

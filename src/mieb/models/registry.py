@@ -99,7 +99,27 @@ def _cards() -> dict[str, ModelMeta]:
             if meta.name in out:
                 raise ValueError(f"duplicate model card {meta.name!r} (in {module.__name__})")
             out[meta.name] = meta
+    facts = _training_facts()
+    for name, meta in out.items():
+        known = facts.get(name)
+        if known is not None:  # a card's own fields win; the reference's facts fill what it leaves unset
+            update = {k: known[k] for k in _FACT_FIELDS if getattr(meta, k) is None and known.get(k) is not None}
+            if update:
+                out[name] = meta.model_copy(update=update)
     return out
+
+
+_FACT_FIELDS = ("training_datasets", "public_training_data", "public_training_code")
+
+
+@cache
+def _training_facts() -> dict[str, dict[str, Any]]:
+    """The reference's training-data facts per model name (models/data/training_facts.json)."""
+    from importlib import resources
+
+    text = resources.files("mieb.models").joinpath("data/training_facts.json").read_text(encoding="utf-8")
+    models: dict[str, dict[str, Any]] = json.loads(text)["models"]
+    return models
 
 
 def model_names() -> list[str]:
