@@ -148,9 +148,11 @@ def _nothing_compared(rows: list[TaskComparison], run: str, reference: str, sour
         found = [r.task for r in rows if r.status == status]
         return ", ".join(found[:4]) + (f" and {len(found) - 4} more" if len(found) > 4 else "") if found else "none"
 
-    return (f"warning: no task in common: the run ({run}) has results for {names(NOT_PUBLISHED)} that the "
-            f"reference ({reference}, {source}) lacks, the reference has {names(MISSING_HERE)} that the run "
-            f"lacks, and {names(NO_SHARED)} share no split or subset. Check RESULTS_DIR, --reference and "
+    clauses = [f"the run ({run}) has results for {names(NOT_PUBLISHED)} that the reference ({reference}, {source}) "
+               "lacks", f"the reference has {names(MISSING_HERE)} that the run lacks"]
+    if any(r.status == NO_SHARED for r in rows):
+        clauses.append(f"both have {names(NO_SHARED)} but with no split or subset in common")
+    return (f"warning: no task in common: {'; '.join(clauses)}. Check RESULTS_DIR, --reference and "
             "--benchmark.")
 
 

@@ -33,12 +33,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from mieb.runner.progress import quiet_libraries
     from mieb.tasks.render_sts import RenderSettings, render_sts
+
     settings = RenderSettings(image_size=args.image_size, font_size=args.font_size,
                               min_font_size=min(8, args.font_size), font=args.font)
-    done = render_sts(args.source, args.output, name=args.name, splits=args.splits, config=args.config,
-                      revision=args.revision, languages=args.languages, columns=tuple(args.columns),
-                      min_score=args.min_score, max_score=args.max_score, settings=settings)
+    with quiet_libraries():  # datasets' "Generating split" / "Creating parquet" bars are not this command's output
+        done = render_sts(args.source, args.output, name=args.name, splits=args.splits, config=args.config,
+                          revision=args.revision, languages=args.languages, columns=tuple(args.columns),
+                          min_score=args.min_score, max_score=args.max_score, settings=settings)
     pairs = ", ".join(f"{split}: {n}" for split, n in done.splits.items())
     fonts = ", ".join(f"{name} ({n})" for name, n in done.stats.fonts.items())
     print(f"rendered {done.stats.sentences} sentences ({pairs} pairs) into {done.folder} with {fonts}"
