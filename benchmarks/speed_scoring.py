@@ -94,15 +94,21 @@ def mieb(q: np.ndarray, d: np.ndarray, qids: list[str], dids: list[str],
     t1 = time.perf_counter()
     scores = retrieval_scores(idx, sc, query_ids=qids, doc_ids=dids, qrels=qrels, k_values=K_VALUES)
     t2 = time.perf_counter()
-    # The floor both sides share: the similarity matrix and a top-1,000 of each row, nothing else.
+    # The floor both sides share: the similarity matrix and an unordered top-1,000 of each row, nothing
+    # else, with the faster of torch.topk and numpy's argpartition (the one mieb uses on a CPU).
     import torch
 
     qt, dt = torch.from_numpy(q), torch.from_numpy(d)
-    t3 = time.perf_counter()
-    for start in range(0, len(qt), 1024):
-        (qt[start:start + 1024] @ dt.T).topk(max(K_VALUES), dim=1, sorted=False)
-    floor = time.perf_counter() - t3
-    return scores, {"search": t1 - t0, "score": t2 - t1, "total": t2 - t0, "floor_matmul_topk": floor}
+    k = max(K_VALUES)
+    floors = {}
+    for name, select in (("topk", lambda s: s.topk(k, dim=1, sorted=False)),
+                         ("argpartition", lambda s: np.argpartition(s.numpy(), s.shape[1] - k, axis=1))):
+        t3 = time.perf_counter()
+        for start in range(0, len(qt), 1024):
+            select(qt[start:start + 1024] @ dt.T)
+        floors[name] = time.perf_counter() - t3
+    return scores, {"search": t1 - t0, "score": t2 - t1, "total": t2 - t0,
+                    "floor_matmul_topk": min(floors.values()), "floors": floors}
 
 
 def main() -> None:

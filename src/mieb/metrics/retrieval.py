@@ -68,24 +68,38 @@ def _sort_keys(scores: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
     return (bits << 32) | ranks
 
 
+def _top_positions(scores: torch.Tensor, m: int) -> torch.Tensor:
+    """Column positions of each row's `m` largest scores, in no particular order (any of equal scores at
+    the cut-off). On a CPU numpy's introselect does it: 3-6x faster than torch.topk there (measured: 40 ms
+    against 130-250 ms for 1,024 x 10,000, m = 1,001, on 2 cores); NaN counts as the largest, as in topk."""
+    n = scores.shape[1]
+    if scores.device.type == "cpu":
+        return torch.from_numpy(np.ascontiguousarray(np.argpartition(scores.numpy(), n - m, axis=1)[:, n - m:]))
+    return scores.topk(m, dim=1, sorted=False).indices
+
+
 def _block_top_k(scores: torch.Tensor, ranks: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Keys and column positions of each row's k best (score, rank) pairs, best first.
 
-    A float top-k does the heavy lifting; only rows where equal scores straddle the cut-off
-    (so that which of them is kept matters) are redone on packed keys.
+    A selection on the float scores keeps each row's k + 1 best; equal scores straddle the cut-off
+    (so that which of them is kept matters) exactly where the (k+1)-th best equals the k-th, and only
+    those rows are redone on packed keys. Sorting the k + 1 keys puts the k best first.
     """
-    # Unsorted: the packed keys are sorted below anyway (measured: topk(1000) of 10,000 columns ~30 % faster).
-    values, pos = scores.topk(k, dim=1, sorted=False)
-    if torch.isnan(values).any():  # topk ranks NaN above everything, so any NaN shows up here
-        raise ValueError("NaN values in the similarity scores")
-    cutoff = values.min(dim=1, keepdim=True).values
-    straddle = (scores == cutoff).sum(dim=1) > (values == cutoff).sum(dim=1)
-    if straddle.any():
-        rows = straddle.nonzero().squeeze(1)
-        row_keys = _sort_keys(scores[rows], ranks.expand(len(rows), -1))
-        pos[rows] = row_keys.topk(k, dim=1).indices
+    n = scores.shape[1]
+    if k >= n:  # every column is kept: there is no cut-off to straddle
+        pos = torch.arange(n, device=scores.device).expand(len(scores), n).contiguous()
+    else:
+        pos = _top_positions(scores, k + 1)
+        values = scores.gather(1, pos)
+        if torch.isnan(values).any():  # NaN ranks above everything, so any NaN shows up here
+            raise ValueError("NaN values in the similarity scores")
+        two_lowest = values.topk(2, dim=1, largest=False).values
+        straddle = two_lowest[:, 0] == two_lowest[:, 1]
+        if straddle.any():
+            rows = straddle.nonzero().squeeze(1)
+            pos[rows] = _sort_keys(scores[rows], ranks.expand(len(rows), -1)).topk(k + 1, dim=1).indices
     keys, order = _sort_keys(scores.gather(1, pos), ranks[pos]).sort(dim=1, descending=True)
-    return keys, pos.gather(1, order)
+    return keys[:, :k], pos.gather(1, order[:, :k])
 
 
 def _scores_from_keys(keys: torch.Tensor) -> torch.Tensor:
@@ -146,12 +160,14 @@ def search_top_k(
         return out_idx, out_scores
     ranks = _tie_ranks(tie_break, n_docs, device)
     with torch.inference_mode():
+        # A corpus that fits in one block is moved and prepared once, not once per block of queries.
+        single = prepare(_as_float_tensor(doc_emb, device)) if n_docs <= chunk_size else None
         for q_start in range(0, n_queries, query_chunk_size):
             queries = prepare(_as_float_tensor(query_emb[q_start:q_start + query_chunk_size], device))
             best_keys = best_idx = None
             for d_start in range(0, n_docs, chunk_size):
                 d_end = min(d_start + chunk_size, n_docs)
-                docs = prepare(_as_float_tensor(doc_emb[d_start:d_end], device))
+                docs = single if single is not None else prepare(_as_float_tensor(doc_emb[d_start:d_end], device))
                 block = torch.as_tensor(score(queries, docs)).to(torch.float32)
                 keys, pos = _block_top_k(block, ranks[d_start:d_end], min(k_eff, d_end - d_start))
                 pos += d_start
