@@ -57,14 +57,14 @@ def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
     """CPUs' worth of time the cgroup may use (a container's `--cpus`), None when unlimited or unknown.
     Read from cgroup v2's cpu.max ("QUOTA PERIOD" or "max PERIOD"), else v1's cfs_quota_us / cfs_period_us."""
     try:
-        quota, period = open(os.path.join(root, "cpu.max")).read().split()[:2]
-        return None if quota == "max" else int(quota) / int(period)
+        limit, period = open(os.path.join(root, "cpu.max")).read().split()[:2]
+        return None if limit == "max" else int(limit) / int(period)
     except (OSError, ValueError):
         pass
     try:
-        quota = int(open(os.path.join(root, "cpu", "cpu.cfs_quota_us")).read())
-        period = int(open(os.path.join(root, "cpu", "cpu.cfs_period_us")).read())
-        return None if quota <= 0 or period <= 0 else quota / period
+        quota_us = int(open(os.path.join(root, "cpu", "cpu.cfs_quota_us")).read())
+        period_us = int(open(os.path.join(root, "cpu", "cpu.cfs_period_us")).read())
+        return None if quota_us <= 0 or period_us <= 0 else quota_us / period_us
     except (OSError, ValueError):
         return None
 
