@@ -225,7 +225,7 @@ def tiny_b32(root: Path) -> str:
     from transformers import CLIPConfig, CLIPModel
 
     from mieb.models.registry import get_model_meta
-    from mieb.models.wrappers.clip import resolve_weights
+    from mieb.models.wrappers._common import resolve_weights
 
     bundled = Path(resolve_weights(get_model_meta("mieb/tiny-clip-shapes"))[0])
     tmp = root / "tiny-b32.tmp"
@@ -339,7 +339,7 @@ def run_phase(args: argparse.Namespace) -> dict[str, Any]:
     from mieb.cache.keys import model_fingerprint
     from mieb.cache.store import EmbeddingCache
     from mieb.models.registry import get_model
-    from mieb.models.wrappers.clip import resolve_weights
+    from mieb.models.wrappers._common import resolve_weights
     from mieb.runner.embedder import Embedder
     from mieb.runner.run import _RunContext
 

@@ -7,6 +7,7 @@ import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -84,3 +85,12 @@ def write_hub_folder(folder: Path, configs: dict[str, dict[str, object]]) -> Pat
     lines.append("---")
     (folder / "README.md").write_text("\n".join(lines) + "\n")
     return folder
+
+
+def load(task: Any, split: str, subset: str = "default") -> Any:
+    """What the runner's load step returns for one split and subset of `task` (a `Task` of a TaskKind)."""
+    from mieb.tasks.kinds.base import SplitContext, TaskKind
+
+    kind = task.kind
+    assert isinstance(kind, TaskKind), f"{task.name} is not loaded by its own protocol"
+    return kind.load(task, SplitContext(split, subset))

@@ -216,3 +216,21 @@ def colour_documents(root: Path) -> Task:
                                                     "qrels": {"test": qrels}})
     return Task(_meta("ColourDocs", folder, type="DocumentUnderstanding", category="t2i",
                       modalities=["text", "image"], main_score="ndcg_at_5", settings=RetrievalSettings(loader="vidore")))
+
+
+# Words that neither the English stopword list nor the Snowball stemmer changes.
+WORDS_CORPUS = ["red apple fruit", "green apple tree tree", "yellow banana fruit market", "blue ocean", "market town"]
+WORDS_QUERIES = ["apple fruit", "tree", "market", "zebra"]
+
+
+def words_t2t(root: Path) -> Task:
+    """Text-to-text retrieval (like WebQAT2TRetrieval): q0 -> d0, q1 -> d1, q2 -> d2 ("market" also in d4)."""
+    str_feats = Features({"id": Value("string"), "text": Value("string")})
+    corpus = Dataset.from_dict({"id": [f"d{i}" for i in range(len(WORDS_CORPUS))], "text": WORDS_CORPUS},
+                               features=str_feats)
+    queries = Dataset.from_dict({"id": ["q0", "q1", "q2"], "text": WORDS_QUERIES[:3]}, features=str_feats)
+    qrels = Dataset.from_dict({"query-id": ["q0", "q1", "q2"], "corpus-id": ["d0", "d1", "d2"], "score": [1, 1, 1]})
+    folder = write_hub_folder(root / "WordsT2T", {"corpus": {"test": corpus}, "queries": {"test": queries},
+                                                  "qrels": {"test": qrels}})
+    return Task(_meta("WordsT2TRetrieval", folder, type="Any2AnyRetrieval", category="t2t", modalities=["text"],
+                      main_score="ndcg_at_10", settings=RetrievalSettings()))

@@ -80,7 +80,7 @@ def random_twin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import CLIPConfig, CLIPModel
 
     from mieb.models.registry import get_model_meta
-    from mieb.models.wrappers.clip import resolve_weights
+    from mieb.models.wrappers._common import resolve_weights
 
     folder = Path(resolve_weights(get_model_meta(BUNDLED))[0])
     twin = tmp_path_factory.mktemp("random-twin")

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import load
 from schemas import SchemaFolders
 from test_catalog_metadata import mieb_tasks
 
@@ -21,15 +22,23 @@ import mieb
 from mieb.cli import main
 from mieb.cli.download import Outcome, download
 from mieb.cli.listing import task_size
-from mieb.data.custom_loaders import LOADER_NEEDS
-from mieb.data.hub_cache import DataNeed, arrow_cache_folder, cache_status, task_needs
+from mieb.data.hub_cache import DataNeed, arrow_cache_folder
 from mieb.errors import TaskDataError
+from mieb.tasks.kinds import compositionality, retrieval
 from mieb.tasks.task import Task
+
+
+def task_needs(task: Task) -> list[DataNeed]:
+    return task.data_needs()
+
+
+def cache_status(task: Task) -> str:
+    return task.cache_status()
 
 
 def test_every_task_declares_what_it_reads() -> None:
     loaders = {getattr(m.settings, "loader", None) for m in mieb_tasks().values()} - {None}
-    assert loaders <= set(LOADER_NEEDS)
+    assert loaders <= set(retrieval.LOADERS.names()) | set(compositionality.LOADERS.names())
     for name in mieb_tasks():
         assert task_needs(mieb.get_task(name)), name
 
@@ -64,7 +73,7 @@ def publish(schemas: SchemaFolders, name: str, revision: str | None = None) -> T
     local = schemas.task(meta, task.hf_subsets)
     for split in meta.eval_splits:
         for subset in local.hf_subsets:
-            local.kind.load(local, split, subset)
+            load(local, split, subset)
     source = arrow_cache_folder(local.metadata.dataset.path)
     target = arrow_cache_folder(meta.dataset.path)
     prefix = source.name
@@ -101,7 +110,7 @@ def test_cached_tasks_load_offline(name: str, schemas: SchemaFolders, offline: N
     assert cache_status(task) == "yes"
     for split in task.metadata.eval_splits:
         for subset in task.hf_subsets:
-            assert task.kind.load(task, split, subset) is not None
+            assert load(task, split, subset) is not None
 
 
 def test_cache_status_partial_and_other_revision(schemas: SchemaFolders) -> None:
@@ -119,28 +128,31 @@ def test_offline_refuses_another_revision(schemas: SchemaFolders, offline: None)
     publish(schemas, "STS13VisualSTS", revision="1" * 40)
     task = mieb.get_task("STS13VisualSTS")
     with pytest.raises(TaskDataError, match="only at revision.*not at the pinned 576f4c43"):
-        task.kind.load(task, "test", "default")
+        load(task, "test", "default")
 
 
 def test_offline_and_not_cached_says_how_to_fetch(offline: None) -> None:
     task = mieb.get_task("STS14VisualSTS")
     with pytest.raises(TaskDataError, match="not in the local Hugging Face cache.*mieb download -t STS14VisualSTS"):
-        task.kind.load(task, "test", "default")
+        load(task, "test", "default")
 
 
 def test_gated_dataset_says_how_to_authenticate(monkeypatch: pytest.MonkeyPatch) -> None:
     import datasets
     from datasets.exceptions import DatasetNotFoundError
 
+    from mieb import hub
+
     def gated(*args: object, **kwargs: object) -> None:
         raise DatasetNotFoundError("Dataset 'facebook/winoground' is a gated dataset on the Hub. "
                                    "You must be authenticated to access it.")
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "probe", lambda *args, **kwargs: None)  # the Hub answers (and says: gated)
     monkeypatch.setattr(datasets, "load_dataset", gated)
     task = mieb.get_task("Winoground")
     with pytest.raises(TaskDataError) as err:
-        task.kind.load(task, "test", "default")
+        load(task, "test", "default")
     message = str(err.value)
     assert "gated" in message and "hf auth login" in message and "HF_TOKEN" in message
     assert "https://huggingface.co/datasets/facebook/winoground" in message
@@ -170,15 +182,16 @@ def test_download_goes_on_after_a_failure(schemas: SchemaFolders) -> None:
 
 def test_download_command_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     import mieb.cli.download as cli_download
-    from mieb.data import hub_cache
+    from mieb import hub
 
     def fake_fetch(task: Task) -> None:
         if task.metadata.dataset.gated:
             raise TaskDataError(task.name, "dataset facebook/winoground is gated: log in with `hf auth login`")
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "probe", lambda *args, **kwargs: None)  # the Hub answers
     monkeypatch.setattr(cli_download, "fetch", fake_fetch)
-    monkeypatch.setattr(hub_cache, "cache_status", lambda task: "no")
+    monkeypatch.setattr(Task, "cache_status", lambda task: "no")
     assert main(["download", "-t", "Winoground", "VisualSTS17Eng"]) == 1
     out = capsys.readouterr()
     assert "FAILED Winoground" in out.out and "hf auth login" in out.out

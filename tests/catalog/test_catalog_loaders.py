@@ -1,7 +1,7 @@
 """Every catalog task's own loader, on a local dataset with its real schema (see `schemas.py`).
 
 The task is the catalog's, with only its DatasetRef pointed at the fixture folder, so the code path is
-the one a real run takes: `task.kind.load(task, split, subset)`. Multilingual tasks load two subsets.
+the one a real run takes: `kind.load(task, SplitContext(split, subset))`. Multilingual tasks load two subsets.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import load
 from schemas import SchemaFolders
 from test_catalog_metadata import mieb_tasks
 
@@ -32,7 +33,7 @@ def test_loader_reads_its_schema(name: str, schemas: SchemaFolders) -> None:
     task = schemas.task(meta, meta.hf_subsets[:2])
     for split in meta.eval_splits:
         for subset in task.hf_subsets:
-            check(task, task.kind.load(task, split, subset))
+            check(task, load(task, split, subset))
 
 
 def check(task: Task, data: Any) -> None:
@@ -79,7 +80,7 @@ def test_aggregates_name_subsets_of_their_subtask(name: str) -> None:
 def test_imagecode_pairs_reference_corpus_rows(schemas: SchemaFolders) -> None:
     """The right frame first, then the 9 others in qrels order, as rows of the corpus (no image copied)."""
     task = schemas.task(mieb.get_task_metadata("ImageCoDe"))
-    data = task.kind.load(task, "test", "default")
+    data = load(task, "test", "default")
     corpus_ids = read_column(data.images.data.add_column("row", range(len(data.images.data))), "row")
     assert len(corpus_ids) == 20 and data.n_rows == 2
     assert [r for r, _ in data.images.items[:10]] == [3, 0, 1, 2, 4, 5, 6, 7, 8, 9]
@@ -89,7 +90,7 @@ def test_imagecode_pairs_reference_corpus_rows(schemas: SchemaFolders) -> None:
 
 def test_cv_bench_candidates_and_ids(schemas: SchemaFolders) -> None:
     task = schemas.task(mieb.get_task_metadata("CVBenchRelation"))
-    data = task.kind.load(task, "test", "default")
+    data = load(task, "test", "default")
     assert read_column(data.queries, "id") == ["query-test-0", "query-test-1"]
     assert read_column(data.queries, "text") == ["Which one is it?"] * 2
     # the distinct choice strings in first-seen order, shared by the queries
@@ -101,7 +102,7 @@ def test_cv_bench_candidates_and_ids(schemas: SchemaFolders) -> None:
 
 def test_hateful_memes_corpus_is_deduplicated_by_text(schemas: SchemaFolders) -> None:
     task = schemas.task(mieb.get_task_metadata("HatefulMemesI2TRetrieval"))
-    data = task.kind.load(task, "test", "default")
+    data = load(task, "test", "default")
     corpus_ids = read_column(data.corpus, "id")
     assert corpus_ids[:4] == ["corpus-1", "corpus-2", "corpus-3", "corpus-4"] and "corpus-5" not in corpus_ids
     assert len(corpus_ids) == 4 + 3 + 3  # test (5 rows, one repeated text), validation, train
@@ -110,7 +111,7 @@ def test_hateful_memes_corpus_is_deduplicated_by_text(schemas: SchemaFolders) ->
 
 def test_memotion_numbers_rows_after_dropping_missing_text(schemas: SchemaFolders) -> None:
     task = schemas.task(mieb.get_task_metadata("MemotionT2IRetrieval"))
-    data = task.kind.load(task, "test", "default")
+    data = load(task, "test", "default")
     assert read_column(data.queries, "id") == ["query-test-0", "query-test-1", "query-test-2"]
     assert read_column(data.queries, "text") == ["red meme", "green meme", "yellow meme"]
     assert read_column(data.corpus, "id") == ["corpus-train-0", "corpus-test-0", "corpus-test-1", "corpus-test-2"]
@@ -118,7 +119,7 @@ def test_memotion_numbers_rows_after_dropping_missing_text(schemas: SchemaFolder
 
 def test_multilingual_subsets_are_hf_splits(schemas: SchemaFolders) -> None:
     task = schemas.task(mieb.get_task_metadata("XM3600T2IRetrieval"), ["fil", "no"])
-    data = task.kind.load(task, "test", "no")
+    data = load(task, "test", "no")
     assert read_column(data.queries, "id")[:2] == ["query-no0000-0", "query-no0000-1"]
     assert data.qrels["query-no0000-1"] == {"corpus-no0000": 1}
     assert type(data.corpus.features["image"]).__name__ == "Image"  # the raw struct column, cast

@@ -133,3 +133,26 @@ def test_local_model_page_links_copied_files(site, browser_page):
     assert href.startswith("../files/")
     assert (local.parent / href).resolve().is_file()
     assert problems == []
+
+
+def test_page_shows_the_cli_numbers(site, published, browser_page):
+    """Every mean, confidence interval and per-type cell on the page reads as in `mieb leaderboard` (CSV)."""
+    from mieb.leaderboard import render
+    from mieb.leaderboard.scores import ScoreSet
+    from mieb.leaderboard.view import build_view
+
+    scores = ScoreSet.combine([published, ScoreSet.from_folder(Path(__file__).parent / "data" / "reference_v1")])
+    columns, rows = render.table(build_view(scores, "MIEB(lite)"), "types")
+    page, problems = browser_page
+    page.goto((site / "index.html").as_uri() + "#b=MIEB(lite)")
+    page.wait_for_selector("#leaderboard tbody tr")
+    assert _column(page, "rank") == [r[0] for r in rows]
+    means = [cell.split("\n")[0].strip() for cell in _column(page, "mean")]
+    cis = [page_ci.replace("\u2013", "-") for page_ci in page.locator("#leaderboard tbody tr td span.ci")
+           .all_inner_texts()]
+    types = [_column(page, f"y{k}") for k in range(10)]
+    cli_types = [[r[columns.index(t)] for r in rows] for t in columns[5:15]]
+    assert means == [r[3] for r in rows]
+    assert cis == [r[4] for r in rows if r[4]]
+    assert types == cli_types
+    assert problems == []

@@ -15,14 +15,20 @@ from mieb.results.load import load_results
 from mieb.results.schema import TaskResult
 
 DATA = Path(__file__).parent / "data"
-RAW_SAMPLE = Path(__file__).resolve().parents[3] / "shared/reference/published_results/raw_sample"
+# The reference's untouched result files of two models for all 132 tasks (CC0, from the shared reference's
+# published_results/raw_sample; see data/README.md).
+RAW_SAMPLE = DATA / "raw_sample.tar.xz"
 CLIP, CLIP_REV = "openai/clip-vit-base-patch32", "3d74acf9a28c67741b2f4f2ea7635f0aaf6f0268"
 
 
-@pytest.mark.skipif(not RAW_SAMPLE.is_dir(), reason="../shared/reference is not available here")
-def test_every_raw_sample_file_loads():
-    files = {p.parent.parent.name: 0 for p in RAW_SAMPLE.glob("*/*/*.json")}
-    results = load_results(RAW_SAMPLE)
+def test_every_raw_sample_file_loads(tmp_path: Path) -> None:
+    import tarfile
+
+    with tarfile.open(RAW_SAMPLE) as tar:
+        tar.extractall(tmp_path, filter="data")
+    raw = tmp_path / "raw_sample"
+    files = {p.parent.parent.name: 0 for p in raw.glob("*/*/*.json")}
+    results = load_results(raw)
     assert {m.model_name for m in results} == {CLIP, "google/siglip-base-patch16-224"}
     for m in results:
         on_disk = [p for p in m.path.glob("*.json") if p.name != "model_meta.json"]

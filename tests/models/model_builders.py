@@ -12,7 +12,11 @@ from typing import Any
 import torch
 from helpers import make_tiny_clip
 
+from mieb.models.meta import CLIP_MEAN, CLIP_STD
+
 __all__ = ["make_tiny_align", "make_tiny_blip", "make_tiny_clip", "make_tiny_colpali", "make_tiny_dinov2",
+           "make_tiny_dinov3", "make_tiny_timm_vit", "make_tiny_blip2", "make_tiny_bge_vl",
+           "make_tiny_visualized_bge", "make_tiny_ebind", "STAND_INS",
            "make_tiny_e5v", "make_tiny_jina_clip", "make_tiny_nomic_vision", "make_tiny_openclip",
            "make_tiny_siglip", "make_tiny_vlm2vec", "tiny_bert_tokenizer", "tiny_byte_tokenizer",
            "tiny_gemma_tokenizer"]
@@ -90,8 +94,9 @@ def make_tiny_blip(folder: Path, *, seed: int = 0) -> Path:
         text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=2, max_position_embeddings=32, encoder_hidden_size=32,
                          pad_token_id=tok.pad_token_id, bos_token_id=tok.cls_token_id, sep_token_id=tok.sep_token_id),
+        # BlipVisionConfig initialises with std 1e-10, which leaves every image with the same embedding.
         vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                           num_attention_heads=2),
+                           num_attention_heads=2, initializer_range=0.02),
         projection_dim=16, image_text_hidden_size=16,
     )
     torch.manual_seed(seed)
@@ -338,4 +343,280 @@ def make_tiny_openclip(folder: Path, *, kind: str = "vit", seed: int = 0) -> Pat
     model = open_clip.create_model("local-dir:" + str(folder))
     weights = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(weights, folder / "open_clip_model.safetensors")
+    return folder
+
+
+def make_tiny_dinov3(folder: Path, *, seed: int = 0) -> Path:
+    """DINOv3ViTModel (4 register tokens, RoPE) + its torchvision-backed DINOv3ViTImageProcessor at 32 px.
+    Needs torchvision."""
+    from transformers import DINOv3ViTConfig, DINOv3ViTImageProcessor, DINOv3ViTModel
+
+    cfg = DINOv3ViTConfig(image_size=32, patch_size=8, hidden_size=24, intermediate_size=48, num_hidden_layers=2,
+                          num_attention_heads=2, num_register_tokens=4)
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    DINOv3ViTModel(cfg).save_pretrained(folder)
+    DINOv3ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_timm_vit(folder: Path, *, seed: int = 0) -> Path:
+    """A timm `vit_base_patch16_224` shrunk to 32 px / 2 layers, saved by timm's `save_for_hf` (config.json with
+    architecture, model_args and pretrained_cfg: shortest edge 35 = 32 / 0.9, crop 32, mean = std = 0.5, as the
+    MoCo v3 cards' ViTs at 224). Needs the `timm` extra."""
+    import timm
+    from timm.models import save_for_hf
+
+    torch.manual_seed(seed)
+    model = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=0, img_size=32, patch_size=8,
+                              embed_dim=32, depth=2, num_heads=2)
+    save_for_hf(model, str(folder), safe_serialization=True)
+    return folder
+
+
+def make_tiny_blip2(folder: Path, *, seed: int = 0) -> Path:
+    """Blip2ForImageTextRetrieval (the layout of Salesforce/blip2-itm-vit-g: ViT, 4 query tokens, a Q-Former
+    with its text embeddings and cross-attention every 2nd layer, ITC/ITM heads) + an uncased BERT tokenizer
+    with LAVIS's added [DEC] token + a BlipImageProcessor config (32 x 32, bicubic, CLIP mean/std)."""
+    from transformers import Blip2Config, Blip2ForImageTextRetrieval, BlipImageProcessorPil
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    tok.add_special_tokens({"bos_token": "[DEC]"})
+    cfg = Blip2Config(
+        # Blip2VisionConfig initialises with std 1e-10 (an all-but-constant ViT): 0.02 makes images matter.
+        vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                           num_attention_heads=2, initializer_range=0.02),
+        qformer_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                            num_attention_heads=2, max_position_embeddings=64, use_qformer_text_input=True,
+                            pad_token_id=tok.pad_token_id),
+        num_query_tokens=4, image_text_hidden_size=16,
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = Blip2ForImageTextRetrieval(cfg)
+    with torch.no_grad():  # the query tokens start at zero: make them matter
+        model.query_tokens.normal_(std=0.5)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    BlipImageProcessorPil(size={"height": 32, "width": 32}, resample=3, image_mean=list(CLIP_MEAN),
+                          image_std=list(CLIP_STD)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_bge_vl(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny CLIP saved as the BGE-VL repositories are: model_type "clip" with an auto_map naming their remote
+    code (`modeling_MMRet_CLIP.CLIPModel`), which mieb recognises but never runs (so it is not written)."""
+    make_tiny_clip(folder, seed=seed)
+    config = json.loads((folder / "config.json").read_text())
+    config["auto_map"] = {"AutoModel": "modeling_MMRet_CLIP.CLIPModel"}
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+# timm's EVA02 parameter names -> EVA-CLIP's (FlagEmbedding's EVA tower), the inverse of the renames in timm's
+# eva.checkpoint_filter_fn, so the tiny checkpoint is saved the way Visualized_BGE saves its tower.
+_TIMM_TO_EVA_CLIP = [("attn.q_proj.bias", "attn.q_bias"), ("attn.v_proj.bias", "attn.v_bias"),
+                     ("mlp.fc1_g", "mlp.w1"), ("mlp.fc1_x", "mlp.w2"), ("mlp.fc2", "mlp.w3"),
+                     ("mlp.norm", "mlp.ffn_ln"), ("attn.norm", "attn.inner_attn_ln")]
+TINY_EVA = {"img_size": 32, "patch_size": 8, "embed_dim": 32, "depth": 2, "num_heads": 2}
+
+
+def make_tiny_visualized_bge(folder: Path, *, seed: int = 0) -> Path:
+    """A Visualized_BGE checkpoint (`folder/visualized.pth`: bge_embeddings / bge_encoder / bge_pooler,
+    visual_proj, model_visual.visual.* in EVA-CLIP names with its head, model_visual.logit_scale) for a tiny
+    BERT (config and tokenizer in `folder/bge`) and a tiny timm EVA02 tower (TINY_EVA: 16 image tokens).
+    Needs the `timm` extra."""
+    import timm
+    from transformers import BertConfig, BertModel
+
+    tok = tiny_bert_tokenizer(folder / "_vocab", max_len=64)
+    config = BertConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                        num_attention_heads=2, max_position_embeddings=64, pad_token_id=tok.pad_token_id)
+    torch.manual_seed(seed)
+    bge = BertModel(config)
+    bge.save_pretrained(folder / "bge")
+    tok.save_pretrained(folder / "bge")
+    eva = timm.create_model("eva02_base_patch16_clip_224", pretrained=False, num_classes=24, **TINY_EVA)
+    with torch.no_grad():  # timm zero-initialises some biases and norms: make every weight matter
+        for p in eva.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    state = {f"bge_embeddings.{k}": v for k, v in bge.embeddings.state_dict().items()}
+    state |= {f"bge_encoder.{k}": v for k, v in bge.encoder.state_dict().items()}
+    state |= {f"bge_pooler.{k}": v for k, v in bge.pooler.state_dict().items()}
+    proj = torch.nn.Linear(32, 32)
+    state |= {f"visual_proj.{k}": v for k, v in proj.state_dict().items()}
+    for k, v in eva.state_dict().items():
+        if "rope" in k:
+            continue  # EVA-CLIP's rope buffers are recomputed; timm's filter skips them
+        for ours, theirs in _TIMM_TO_EVA_CLIP:
+            k = k.replace(ours, theirs)
+        state[f"model_visual.visual.{k}"] = v
+    state["model_visual.logit_scale"] = torch.tensor(4.6)
+    torch.save(state, folder / "visualized.pth")
+    return folder
+
+
+STAND_INS = Path(__file__).parent / "stand_ins"
+
+
+def make_tiny_ebind(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny checkpoint of the `ebind` stand-in package (stand_ins/ebind), built without importing it as
+    `ebind` (so the name stays free for the real package and for tests that put the stand-in on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_ebind_stand_in", STAND_INS / "ebind" / "__init__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_tiny(folder, seed=seed)
+
+
+def tiny_qwen35_config(tok: Any, config_class: Any = None, **extra: Any) -> Any:
+    """A two-layer Qwen3.5 (one linear-attention, one full-attention layer) with a two-block vision tower."""
+    from transformers import Qwen3_5Config
+
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    rope = {"rope_type": "default", "rope_theta": 10000.0, "partial_rotary_factor": 0.5, "mrope_section": [2, 1, 1],
+            "mrope_interleaved": True}  # head_dim 16: 8 rotary dims, 4 frequencies over (t, h, w)
+    return (config_class or Qwen3_5Config)(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         layer_types=["linear_attention", "full_attention"], num_attention_heads=2,
+                         num_key_value_heads=1, head_dim=16, linear_num_key_heads=2, linear_num_value_heads=2,
+                         linear_key_head_dim=8, linear_value_head_dim=8, rope_parameters=rope,
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"], **extra)
+
+
+def qwen3vl_style_processor_parts(max_tokens: int = 16) -> dict[str, Any]:
+    """Qwen3-VL's image processing (16 px patches merged 2 x 2: a 32 px grid, 4 to `max_tokens` visual tokens
+    per image) and a video processor, as Qwen3-VL / Qwen3.5 checkpoints ship them."""
+    from transformers import Qwen2VLImageProcessorPil, Qwen3VLVideoProcessor
+
+    image_processor = Qwen2VLImageProcessorPil(size={"shortest_edge": 32 * 32 * 4, "longest_edge": 32 * 32 * max_tokens},
+                                               patch_size=16, merge_size=2, temporal_patch_size=2)
+    return {"image_processor": image_processor, "video_processor": Qwen3VLVideoProcessor()}
+
+
+# Stand-in remote code built on ColQwen3.5 weights: package -> (model_type, AutoConfig, AutoModel, AutoProcessor).
+COLQWEN35_REMOTE_LAYOUTS = {
+    "colvision": ("colvision_standin", "configuration_colvision.ColVisionConfig", "modeling_colvision.ColVisionModel",
+                  "processing_colvision.ColVisionProcessor"),
+    "nvidia_colembed": ("colembed_standin", "configuration_colembed.ColEmbedConfig",
+                        "modeling_colembed.ColEmbedModel", None),
+    "jina_v4": ("jina_embeddings_v4_standin", "configuration_jina_embeddings_v4.JinaEmbeddingsV4Config",
+                "modeling_jina_embeddings_v4.JinaEmbeddingsV4Model", None),
+}
+
+
+def make_tiny_colqwen35(folder: Path, *, remote: str | None = None, output_object: bool = True,
+                        seed: int = 0) -> Path:
+    """ColQwen3.5 saved by colpali_engine with its ColQwen3_5Processor (byte-level Qwen-style tokenizer). With
+    `remote` (a package of `remote_code/`, see COLQWEN35_REMOTE_LAYOUTS), the same weights under that stand-in
+    remote code (its model_type, auto_map for AutoConfig / AutoModel and, for "colvision", AutoProcessor): the
+    layout of Argus / webAI ColVec1 / Granite Vision embedding, NVIDIA ColEmbed and jina-embeddings-v4
+    checkpoints. `output_object=False` makes the "colvision" forward return the bare tensor. Needs the
+    `colpali` extra."""
+    from colpali_engine.models import ColQwen3_5, ColQwen3_5Processor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    ColQwen3_5(tiny_qwen35_config(tok)).save_pretrained(folder)
+    ColQwen3_5Processor(tokenizer=tok, **qwen3vl_style_processor_parts()).save_pretrained(folder)
+    if remote is not None:
+        model_type, config_cls, model_cls, processor_cls = COLQWEN35_REMOTE_LAYOUTS[remote]
+        for source in (REMOTE_CODE / remote).glob("*.py"):
+            shutil.copy(source, folder / source.name)
+        config = json.loads((folder / "config.json").read_text())
+        config.update(model_type=model_type, output_object=output_object,
+                      auto_map={"AutoConfig": config_cls, "AutoModel": model_cls})
+        (folder / "config.json").write_text(json.dumps(config))
+        if processor_cls is not None:
+            path = folder / "processor_config.json"
+            proc = json.loads(path.read_text())
+            proc.update(processor_class=processor_cls.split(".")[1], auto_map={"AutoProcessor": processor_cls})
+            path.write_text(json.dumps(proc))
+    return folder
+
+
+# Qwen's chat template, cut to what the embedding models use: text and image parts, system/user turns.
+QWEN_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def make_tiny_qwen3vl(folder: Path, *, seed: int = 0) -> Path:
+    """Qwen3VLForConditionalGeneration (two-layer text model, two-block vision tower with one deepstack layer)
+    and a Qwen3VLProcessor with a byte-level tokenizer and a cut-down Qwen chat template: the layout of
+    eager-embed-v1 and of NanoVDR's teacher, Qwen3-VL-Embedding-2B. Needs torchvision (video processor)."""
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor
+
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN2_VL_SPECIAL}
+    cfg = Qwen3VLConfig(
+        text_config=dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, head_dim=16,
+                         rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3],
+                                          "mrope_interleaved": True},
+                         pad_token_id=tok.pad_token_id, eos_token_id=ids["<|im_end|>"], bos_token_id=None),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=16,
+                           spatial_merge_size=2, temporal_patch_size=2, out_hidden_size=32,
+                           num_position_embeddings=64, deepstack_visual_indexes=[0]),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    Qwen3VLForConditionalGeneration(cfg).save_pretrained(folder)
+    Qwen3VLProcessor(tokenizer=tok, chat_template=QWEN_CHAT_TEMPLATE,
+                     **qwen3vl_style_processor_parts(max_tokens=64)).save_pretrained(folder)
+    return folder
+
+
+def make_tiny_sentence_transformer(folder: Path, prompts: dict[str, str] | None = None, seed: int = 0) -> Path:
+    """A SentenceTransformer folder: tiny BERT, mean pooling, normalisation (sentence-transformers 6 layout)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import BertConfig, BertModel
+
+    hf = folder.parent / f"{folder.name}-hf"
+    tok = tiny_bert_tokenizer(hf / "_vocab", max_len=64)
+    torch.manual_seed(seed)
+    BertModel(BertConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, max_position_embeddings=64)).save_pretrained(hf)
+    tok.save_pretrained(hf)
+    model = SentenceTransformer(modules=[Transformer(str(hf), max_seq_length=64), Pooling(32, "mean"), Normalize()],
+                                prompts=prompts or {})
+    model.save(str(folder))
+    return folder
+
+
+def make_tiny_sauerkraut_colqwen3(folder: Path, *, seed: int = 0) -> Path:
+    """SauerkrautLM ColQwen3 (Qwen3-VL backbone + 128-d projection) saved by `sauerkrautlm_colpali`, with its
+    ColQwen3Processor (Qwen2-VL processor class, byte-level tokenizer, Qwen3-VL's 16 px patches). Needs the
+    `sauerkraut` extra."""
+    from sauerkrautlm_colpali.models.qwen3.colqwen3 import ColQwen3, ColQwen3Processor
+
+    from mieb.models.wrappers.colprocessor import with_component_signature
+
+    ColQwen3Processor = with_component_signature(ColQwen3Processor)  # noqa: N806 - see its docstring
+    base = make_tiny_qwen3vl(folder.parent / f"{folder.name}-base", seed=seed)
+    from transformers import AutoConfig
+
+    cfg = AutoConfig.from_pretrained(base)
+    torch.manual_seed(seed)
+    ColQwen3(cfg).save_pretrained(folder)
+    from transformers import Qwen2VLVideoProcessor
+
+    parts = qwen3vl_style_processor_parts()
+    tok = tiny_byte_tokenizer(QWEN2_VL_SPECIAL, bos=None, pad="<|endoftext|>", eos="<|im_end|>")
+    ColQwen3Processor(image_processor=parts["image_processor"], tokenizer=tok,
+                      video_processor=Qwen2VLVideoProcessor()).save_pretrained(folder)
     return folder

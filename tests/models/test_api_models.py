@@ -131,3 +131,27 @@ def test_voyage_splits_requests_at_provider_limits(server: type[Provider], monke
     monkeypatch.setattr(voyage, "MAX_INPUTS", 1000)
     monkeypatch.setattr(voyage, "MAX_TOKENS", 10)
     assert [len(b) for b in voyage._batches([[{"type": "text", "text": "x" * 12}]] * 4)] == [2, 2]
+
+
+def test_retry_after_is_honoured(server: type[Provider]) -> None:
+    """A 429's Retry-After (0 s here) replaces the exponential backoff (30 s here)."""
+    import time
+
+    server.script = [429]
+    enc = get_model("cohere/embed-english-v3.0", backoff=30.0, requests_per_minute=60_000.0)
+    t0 = time.perf_counter()
+    Embedder(enc, batch_size=4, num_workers=0).texts(["x"])
+    assert time.perf_counter() - t0 < 10 and len(server.requests) == 2
+
+
+def test_connection_errors_are_retried_then_reported() -> None:
+    import socket
+
+    from mieb.models.wrappers._http import JSONClient
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = JSONClient(f"http://127.0.0.1:{port}", {}, max_retries=2, backoff=0.0)
+    with pytest.raises(APIError, match=f"127.0.0.1:{port}/v2/embed: ConnectError"):
+        client.post("/v2/embed", {"texts": ["x"]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -18,28 +19,47 @@ import pytest
 from api_provider import serve
 from colvision_builders import make_tiny_colqwen, make_tiny_colqwen3, make_tiny_colsmol
 from model_builders import (
+    STAND_INS,
     make_tiny_align,
+    make_tiny_bge_vl,
     make_tiny_blip,
+    make_tiny_blip2,
     make_tiny_clip,
     make_tiny_colpali,
+    make_tiny_colqwen35,
     make_tiny_dinov2,
+    make_tiny_dinov3,
     make_tiny_e5v,
+    make_tiny_ebind,
     make_tiny_jina_clip,
     make_tiny_nomic_vision,
     make_tiny_openclip,
+    make_tiny_qwen3vl,
+    make_tiny_sauerkraut_colqwen3,
+    make_tiny_sentence_transformer,
     make_tiny_siglip,
+    make_tiny_timm_vit,
+    make_tiny_visualized_bge,
     make_tiny_vlm2vec,
 )
 
-from mieb.models.registry import get_model_metas
+from mieb.models.meta import ModelMeta
+from mieb.models.registry import _cards, get_model_meta, get_model_metas
 
 
 class Case(NamedTuple):
     family: str
-    model: Callable[[Path], str]  # tmp folder -> what `-m` gets
+    # tmp folder -> what `-m` gets, or a card registered for the test under its name (families whose
+    # checkpoints are not transformers folders)
+    model: Callable[[Path], str | ModelMeta]
     task: str = "ShapesZeroShot"
     needs: tuple[str, ...] = ()  # backend modules (the extras environment)
     flags: tuple[str, ...] = ()
+    stand_in: str | None = None  # a package of stand_ins/ importable for the run (see stand_ins/README.md)
+    # A registered card run on the tiny checkpoint: `-m <card>` with the card's weights pointed at the folder
+    # `model` built, its loader options updated by `options(tmp)` (float32 for the tiny weights).
+    card: str | None = None
+    options: Callable[[Path], dict] = lambda tmp: {}
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -70,7 +90,41 @@ CASES = [
          flags=("--trust-remote-code",)),
     Case("ops-colqwen3", built(make_tiny_colqwen3, variant="ops"), task="ShapesDocumentRetrieval",
          needs=("torchvision",), flags=("--trust-remote-code",)),
+    Case("dinov3", built(make_tiny_dinov3), task="ShapesClassification", needs=("torchvision",)),
+    Case("timm", built(make_tiny_timm_vit), task="ShapesClassification", needs=("timm", "torchvision")),
+    Case("blip2", built(make_tiny_blip2)),
+    Case("bge-vl", built(make_tiny_bge_vl)),
+    Case("ebind", built(make_tiny_ebind), stand_in="ebind"),
+    Case("visualized-bge", lambda tmp: visualized_bge_card(tmp), needs=("timm",)),
+    # Zoo part 3: registered cards on tiny checkpoints (remote-code families on stand-in remote code).
+    Case("colqwen3.5", built(make_tiny_colqwen35), task="ShapesT2IRetrieval", needs=("colpali_engine",),
+         card="vultr/VultronRetrieverFlash-Qwen3.5-0.8B"),
+    Case("argus", built(make_tiny_colqwen35, remote="colvision"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="DataScience-UIBK/Argus-Colqwen3.5-2b-v0"),
+    Case("webai-colvec1", built(make_tiny_colqwen35, remote="colvision", output_object=False),
+         task="ShapesT2IRetrieval", needs=("colpali_engine",), flags=("--trust-remote-code",),
+         card="webAI-Official/webAI-ColVec1-4b"),
+    Case("granite-vision", built(make_tiny_colqwen35, remote="colvision", output_object=False),
+         task="ShapesT2IRetrieval", needs=("colpali_engine",), flags=("--trust-remote-code",),
+         card="ibm-granite/granite-vision-3.3-2b-embedding"),
+    Case("sauerkraut-colpali", built(make_tiny_sauerkraut_colqwen3), task="ShapesT2IRetrieval",
+         needs=("sauerkrautlm_colpali", "torchvision"), card="VAGOsolutions/SauerkrautLM-ColQwen3-2b-v0.1"),
+    Case("nemotron-colembed", built(make_tiny_colqwen35, remote="nvidia_colembed"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="nvidia/nemotron-colembed-vl-4b-v2"),
+    Case("jina-v4", built(make_tiny_colqwen35, remote="jina_v4"), task="ShapesT2IRetrieval",
+         needs=("colpali_engine",), flags=("--trust-remote-code",), card="jinaai/jina-embeddings-v4"),
+    Case("eager-embed", built(make_tiny_qwen3vl), task="ShapesT2IRetrieval", needs=("qwen_vl_utils", "torchvision"),
+         card="eagerworks/eager-embed-v1"),
+    Case("nanovdr", lambda tmp: str(make_tiny_sentence_transformer(tmp / "model")), task="ShapesT2IRetrieval",
+         needs=("sentence_transformers", "qwen_vl_utils", "torchvision"), card="nanovdr/NanoVDR-S-Multi",
+         options=lambda tmp: {"teacher": str(make_tiny_qwen3vl(tmp / "teacher")), "teacher_revision": None,
+                              "teacher_dtype": "float32"}),
+    # The lexical baseline reads the text of image+text queries (no weights: the card as it is).
+    Case("bm25", lambda tmp: "mteb/baseline-bm25s", task="ShapesMultipleChoice", needs=("bm25s", "Stemmer")),
 ]
+# Families no offline task can run: text-only embedders need text on both sides, and the offline world's
+# text-only tasks do not exist (they run end to end in their own test module).
+NO_OFFLINE_TASK = {"sentence-transformers": "tests/models/test_sentence_transformers.py"}
 IDS = [
     "clip",
     "siglip",
@@ -92,11 +146,41 @@ IDS = [
     "colsmol",
     "colqwen3-tomoro",
     "colqwen3-ops",
+    "dinov3",
+    "timm",
+    "blip2",
+    "bge-vl",
+    "ebind",
+    "visualized-bge",
+    "colqwen3.5",
+    "argus",
+    "webai-colvec1",
+    "granite-vision",
+    "sauerkraut-colpali",
+    "nemotron-colembed",
+    "jina-v4",
+    "eager-embed",
+    "nanovdr",
+    "bm25",
 ]
 
 
+def visualized_bge_card(tmp: Path) -> ModelMeta:
+    """The bge-visualized-base card on a tiny checkpoint (its weights are one .pth file, not a folder card)."""
+    from model_builders import TINY_EVA
+
+    folder = make_tiny_visualized_bge(tmp / "model")
+    card = get_model_meta("BAAI/bge-visualized-base")
+    assert card.image is not None
+    return card.model_copy(update={
+        "name": "test/tiny-visualized-bge", "weights": str(folder),
+        "image": card.image.model_copy(update={"size": 32, "crop_size": 32}),
+        "loader_kwargs": {**card.loader_kwargs, "weights_file": "visualized.pth",
+                          "text_model": str(folder / "bge"), "text_revision": None, "timm_kwargs": TINY_EVA}})
+
+
 def test_every_family_has_a_case() -> None:
-    assert {m.family for m in get_model_metas()} == {c.family for c in CASES}
+    assert {m.family for m in get_model_metas()} == {c.family for c in CASES} | set(NO_OFFLINE_TASK)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +191,22 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     for module in case.needs:
         pytest.importorskip(module)
+    if case.stand_in:
+        monkeypatch.syspath_prepend(str(STAND_INS))
+        monkeypatch.delitem(sys.modules, case.stand_in, raising=False)  # the stand-in leaves with the test
     model = case.model(tmp_path)
+    if isinstance(model, ModelMeta):
+        monkeypatch.setitem(_cards(), model.name, model)
+        model = model.name
+    if case.card is not None:
+        from mieb.models import registry
+
+        meta = registry.get_model_meta(case.card)
+        local = meta.model_copy(update={"weights": model, "revision": None,
+                                        "loader_kwargs": {**meta.loader_kwargs, **case.options(tmp_path)}})
+        cards = {**registry._cards(), case.card: local}
+        monkeypatch.setattr(registry, "_cards", lambda: cards)
+        model = case.card
     out = tmp_path / "results"
     args = [
         "run",

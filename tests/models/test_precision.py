@@ -29,13 +29,33 @@ REFERENCE_PRECISION = {
     "nomic-vision": "fp32", "jina-clip": "fp32", "e5-v": "fp32",
     "openclip": "fp16-mixed", "evaclip": "fp16-mixed", "colpali": "fp16", "vlm2vec": "bf16",
     "colqwen": "fp16", "colsmol": "fp16", "tomoro-colqwen3": "bf16", "ops-colqwen3": "fp16",
+    # DINOv3 (DINOModel: no dtype), timm/MoCo v3 (float32, on the CPU), BLIP-2 (LAVIS model `.float()`).
+    "dinov3": "fp32", "timm": "fp32", "blip2": "fp32",
+    # BGE-VL base / large: sentence-transformers in the checkpoints' bfloat16 (the reference card's output dtype).
+    "bge-vl": "bf16",
+    # EBind: its package autocasts its backbones to bfloat16; Visualized BGE: Visualized_BGE in float32.
+    "ebind": "bf16-mixed", "visualized-bge": "fp32",
+    # Zoo part 3: the weights' dtype the reference's wrappers load (torch_dtype / dtype), fp32 where none.
+    "colqwen3.5": "bf16", "webai-colvec1": "bf16", "granite-vision": "fp16", "sauerkraut-colpali": "bf16",
+    "nemotron-colembed": "bf16", "jina-v4": "bf16", "eager-embed": "fp16", "nanovdr": "fp32",
+    "sentence-transformers": "fp32", "bm25": "fp32",
+}
+# Per checkpoint where a family's differ. Argus is loaded without a dtype (transformers 5: the checkpoint's own);
+# the reference's memory figures give 2 bytes a parameter for 4b and the -bf16 twins, 4 for 2b and 9b.
+REFERENCE_PRECISION_BY_MODEL = {
+    "DataScience-UIBK/Argus-Colqwen3.5-2b-v0": "fp32", "DataScience-UIBK/Argus-Colqwen3.5-9b-v0": "fp32",
+    "DataScience-UIBK/Argus-Colqwen3.5-4b-v0": "bf16", "DataScience-UIBK/Argus-Colqwen3.5-2b-v0-bf16": "bf16",
+    "DataScience-UIBK/Argus-Colqwen3.5-4b-v0-bf16": "bf16", "DataScience-UIBK/Argus-Colqwen3.5-9b-v0-bf16": "bf16",
+    "codefuse-ai/F2LLM-v2-80M": "bf16",
 }
 
 
 def test_every_card_carries_its_familys_reference_precision() -> None:
     seen = set()
     for meta in get_model_metas():
-        if meta.family in REFERENCE_PRECISION:
+        if meta.name in REFERENCE_PRECISION_BY_MODEL:
+            assert meta.precision == REFERENCE_PRECISION_BY_MODEL[meta.name], meta.name
+        elif meta.family in REFERENCE_PRECISION:
             assert meta.precision == REFERENCE_PRECISION[meta.family], meta.name
             seen.add(meta.family)
         elif meta.open_weights:  # a new family must state its precision here, checked against the reference

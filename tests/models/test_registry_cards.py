@@ -15,7 +15,7 @@ from mieb.errors import MissingDependencyError, UsageError
 from mieb.metrics.retrieval import rerank_candidates, search_top_k
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, maxsim
 from mieb.models.meta import ImagePreprocessing, ModelMeta, TextPreprocessing
-from mieb.models.registry import get_model, get_model_metas
+from mieb.models.registry import get_model, get_model_meta, get_model_metas
 from mieb.runner.embedder import Embedder
 
 
@@ -27,8 +27,8 @@ def test_zoo_size_and_facts() -> None:
             "vlm2vec", "colpali", "cohere", "voyage"} <= families
     for m in metas:
         assert m.revision, m.name
-        if m.open_weights and not m.name.startswith("mieb/"):
-            assert len(m.revision) == 40, m.name  # a commit hash, as published
+        if m.open_weights and not m.name.startswith("mieb/") and m.n_parameters != 0:
+            assert len(m.revision) == 40, m.name  # a commit hash, as published (BM25 has no weights: a label)
 
 
 def test_listing_imports_no_backend() -> None:
@@ -135,3 +135,40 @@ def test_embedder_assembles_multivectors_and_retrieval_ranks_them() -> None:
     idx, scores = rerank_candidates(q, d, [[3, 0], [0, 3], [4, 3]], similarity=enc.similarity)
     assert idx.tolist() == [[0, 3], [0, 3], [4, 3]]
     np.testing.assert_allclose(scores, [[2, 1], [0, 0], [2, 0]])
+
+
+@pytest.mark.parametrize(("name", "module", "extra"), [
+    ("facebook/dinov3-vitb16-pretrain-lvd1689m", "torchvision", "dinov3"),
+    ("nyu-visionx/moco-v3-vit-b", "timm", "timm"),
+])
+def test_missing_extra_of_vision_families(name: str, module: str, extra: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
+    with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
+        get_model(name)
+
+
+def test_issue_15_vision_families_cover_their_published_rows() -> None:
+    """Every published row of the vision families of issue 15 resolves to a card with its revision (refused
+    cards included; tests/models/test_colvision_cards.py checks every card's revision)."""
+    from mieb.leaderboard.scores import _published_facts
+
+    facts = _published_facts()
+    ours = ["Salesforce/blip2-opt-2.7b", "Salesforce/blip2-opt-6.7b-coco", "BAAI/bge-visualized-base",
+            "BAAI/bge-visualized-m3", "nyu-visionx/moco-v3-vit-b", "nyu-visionx/moco-v3-vit-l",
+            "encord-team/ebind-full", "Salesforce/blip-image-captioning-base", "Salesforce/blip-image-captioning-large"]
+    for name in ours:
+        assert get_model_meta(name).revision == facts[name]["revision"], name
+
+
+def test_readme_model_table_lists_every_family() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("## Models", 1)[1].split("\n## ", 1)[0]
+    listed = {f for row in section.splitlines() if row.startswith("| `")
+              for f in re.findall(r"`([^`]+)`", row.split("|")[1])}
+    assert {m.family for m in get_model_metas()} <= listed

@@ -31,6 +31,17 @@ def test_cards_pad_to_max_length() -> None:
     assert get_model_meta("google/siglip-base-patch16-224").image.interpolation == "bicubic"  # type: ignore[union-attr]
 
 
+def test_image_size_is_the_cards_not_the_names() -> None:
+    """Sizes are given, not parsed from names: a name without a trailing size (SigLIP2's "-naflex"
+    checkpoints) builds a card instead of breaking the whole registry."""
+    from mieb.models.cards.siglip import _siglip
+
+    card = _siglip("google/siglip2-base-patch16-naflex", "0" * 40, 375_000_000, 768, image_size=256)
+    assert card.image is not None and card.image.size == 256
+    assert {m.name: m.image.size for m in get_model_metas(families=["siglip"]) if m.image}[
+        "google/siglip-so400m-patch16-256-i18n"] == 256
+
+
 def test_local_folder_card(siglip_dir: Path) -> None:
     meta = get_model_meta(str(siglip_dir))
     assert meta.family == "siglip" and meta.text is not None and meta.text.padding == "max_length"

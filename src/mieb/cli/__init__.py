@@ -30,13 +30,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def setup_logging(verbose: int = 0) -> None:
+    """Log records to stderr at the chosen verbosity, each printed once.
+
+    Libraries such as huggingface_hub install a stream handler of their own and still let records
+    propagate to the root logger, so a plain root handler prints each of their warnings twice. The root
+    handler here skips records that a handler below the root has already printed.
+    """
+    root = logging.getLogger()
+    before = list(root.handlers)
+    logging.basicConfig(
+        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    for handler in root.handlers:
+        if handler not in before:  # only the one made here: a host program's handlers are its own business
+            handler.addFilter(_NotYetPrinted())
+
+
+class _NotYetPrinted(logging.Filter):
+    """Pass a record only if no logger between its own and the root has a handler (which printed it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        logger: logging.Logger | None = logging.getLogger(record.name)
+        while logger is not None and logger is not logging.getLogger():
+            if logger.handlers:
+                return False
+            if not logger.propagate:
+                break
+            logger = logger.parent
+        return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.verbose)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

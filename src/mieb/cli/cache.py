@@ -24,17 +24,24 @@ def cmd_info(args: argparse.Namespace) -> int:
     cache = EmbeddingCache()
     infos = cache.info()
     rows = [(i.model, (i.revision or "")[:12], i.precision, i.device_type, i.entries, f"{i.bytes / 2**20:.1f}")
-            for i in infos]
+            for i in infos if i.problem is None]
     total = sum(i.bytes for i in infos) / 2**20
     print_table(f"embedding cache at {cache.root} ({total:.1f} MiB)",
                 ["model", "revision", "precision", "device", "entries", "MiB"], rows,
                 justify_right=["entries", "MiB"])
+    for i in infos:
+        if i.problem is not None:
+            print(f"unusable: {i.path} ({i.bytes / 2**20:.1f} MiB): {i.problem}; `mieb cache clear` removes it")
     return 0
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
     from mieb.cache.store import EmbeddingCache
+    from mieb.cli import EXIT_FAILED, EXIT_OK
 
-    n = EmbeddingCache().clear(args.model)
-    print(f"removed {n} cached model store(s)")
-    return 0
+    done = EmbeddingCache().clear(args.model)
+    print(f"removed {len(done.removed)} cached model store(s)"
+          + (f" and {len(done.damaged)} damaged file(s)" if done.damaged else ""))
+    for path, why in done.failed.items():
+        print(f"could not remove {path}: {why}")
+    return EXIT_FAILED if done.failed else EXIT_OK

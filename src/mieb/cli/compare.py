@@ -121,7 +121,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         print_table(f"{here.name}@{here.revision[:12]} ({args.results}) vs {there.name}@{there.revision[:12]} ({source})",
                     columns, body, justify_right=["run", "reference", "diff"])
-    diffs = [100 * r.diff for r in compared]
+    diffs = [100 * r.diff for r in compared if r.diff is not None]
     summary = f"{len(compared)} tasks compared, {len(beyond)} beyond +/-{args.tolerance:g} points"
     if diffs:
         summary += f"; mean diff {np.mean(diffs):+.2f}, largest |diff| {max(abs(d) for d in diffs):.2f}"
@@ -146,6 +146,6 @@ def _note(r: TaskComparison) -> str:
     notes = []
     if r.partial:
         notes.append(f"{r.pairs_compared} of {r.pairs_reference} subsets")
-    if r.revision_differs:
+    if r.revision_differs and r.local_dataset_revision and r.reference_dataset_revision:
         notes.append(f"dataset revision {r.local_dataset_revision[:8]} vs {r.reference_dataset_revision[:8]}")
     return "; ".join(notes)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from typing import Any
 
 from mieb.cli.selection import add_task_filters, select_tasks
 from mieb.tasks.task import Task
@@ -33,13 +32,13 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     """One row per task; `cached` says whether its data is in the local Hugging Face cache (at the pinned
     revision, checked on disk only), i.e. whether it can run with HF_HUB_OFFLINE=1."""
     from mieb.cli.tables import print_table
-    from mieb.data.hub_cache import cache_status
 
     tasks = select_tasks(args, default_all=True)
     if args.stats:
         sizes = [task_size(t) for t in tasks]
-        rows = [(t.name, t.metadata.type, ",".join(t.metadata.eval_splits), *size.cells(), cache_status(t))
-                for t, size in zip(tasks, sizes, strict=True)]
+        rows: list[tuple[str, ...]] = [
+            (t.name, t.metadata.type, ",".join(t.metadata.eval_splits), *size.cells(), t.cache_status())
+            for t, size in zip(tasks, sizes, strict=True)]
         rows.append(("total", "", "", *sum(sizes, TaskSize()).cells(), ""))
         columns = ["name", "type", "splits", "samples", "images", "texts", "cached"]
         print_table(f"{len(tasks)} tasks", columns, rows, justify_right=["samples", "images", "texts"])
@@ -51,7 +50,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         md = t.metadata
         subsets = "" if t.hf_subsets == ["default"] else f"{len(t.hf_subsets)} subsets"
         rows.append((md.name, md.type, md.category, ",".join(md.eval_splits), subsets, md.main_score,
-                     md.dataset.path, cache_status(t)))
+                     md.dataset.path, t.cache_status()))
     print_table(f"{len(rows)} tasks", ["name", "type", "category", "splits", "subsets", "main score", "dataset",
                                        "cached"], rows)
     return 0
@@ -75,23 +74,28 @@ class TaskSize:
 
     def cells(self) -> tuple[str, str, str]:
         mark = "<=" if self.partial else ""
-        return tuple(f"{mark}{v:,}" if v is not None else "?" for v in (self.samples, self.images, self.texts))
+        samples, images, texts = (f"{mark}{v:,}" if v is not None else "?"
+                                  for v in (self.samples, self.images, self.texts))
+        return samples, images, texts
 
 
 def task_size(task: Task) -> TaskSize:
     """What running `task` embeds, from its metadata's statistics (no data is read)."""
+    from mieb.tasks.kinds.linear_probe import LinearProbeSettings
+    from mieb.tasks.kinds.multilabel import MultilabelSettings
+
     meta = task.metadata
     stats = meta.stats or {}
     size = TaskSize(partial=task.hf_subsets != meta.hf_subsets)
     for split in meta.eval_splits:
         s = stats.get(split)
         size += TaskSize(None, None, None) if s is None else TaskSize(s.n_samples, s.n_images, s.n_texts)
-    train = stats.get(getattr(meta.settings, "train_split", ""))
-    test = stats.get(meta.eval_splits[0])
-    if train is not None and test is not None and test.n_labels:  # linear probe: the sampled training images
-        s: Any = meta.settings
-        sampled = min(train.n_samples, test.n_labels * s.samples_per_label * s.n_experiments)
-        size += TaskSize(0, sampled, 0)
+    settings = meta.settings
+    if isinstance(settings, LinearProbeSettings | MultilabelSettings):  # the sampled training images
+        train, test = stats.get(settings.train_split), stats.get(meta.eval_splits[0])
+        if train is not None and test is not None and test.n_labels:
+            sampled = min(train.n_samples, test.n_labels * settings.samples_per_label * settings.n_experiments)
+            size += TaskSize(0, sampled, 0)
     return size
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from mieb.cli.selection import add_task_filters, select_tasks
 
 if TYPE_CHECKING:
+    from mieb.models.meta import ModelMeta
     from mieb.runner.ray import RayExecutor
 
 
@@ -70,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:
         encode_kwargs["num_workers"] = args.num_workers
-    executor: str | RayExecutor = "local"
+    executor: Literal["local"] | RayExecutor = "local"
     if args.executor == "ray":
         from mieb.runner.ray import RayExecutor
 
@@ -80,8 +81,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif any(v is not None for v in (args.address, args.encoders, args.shard_size, args.shared_cache)):
         raise UsageError("--address, --encoders, --shard-size and --shared-cache apply to --executor ray")
     try:
+        models: list[ModelMeta | str] = list(metas)
         reports = MIEB(tasks).run(  # loads a model only if a task has something left to compute for it
-            metas,
+            models,
             device=args.device,
             precision=args.precision,
             trust_remote_code=args.trust_remote_code,

@@ -47,8 +47,12 @@ def print_run_summary(report: RunReport, tasks: list[Task], meta: ModelMeta, out
                 justify_right=["score"])
     if report.failures:
         print(f"\n{len(report.failures)} task(s) failed:")
-        for name, err in report.failures.items():
-            print(f"  {name}: {err}")
+        by_error: dict[str, list[str]] = {}
+        for name, err in report.failures.items():  # one line per distinct error (a model that cannot load: one)
+            by_error.setdefault(err, []).append(name)
+        for err, names in by_error.items():
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            print(f"  {shown}: {err}")
     if report.workers:
         print_table("workers", ["worker", "role", "where", "units", "busy (s)", "utilisation"],
                     [(w.name, w.role, w.where, w.units, f"{w.busy:.1f}", f"{100 * w.utilisation:.0f} %")

@@ -1,10 +1,11 @@
-"""What a task's loader reads, and whether the local Hugging Face cache already holds it.
+"""Whether the local Hugging Face cache holds given (config, split) pairs of a dataset.
 
 With HF_HUB_OFFLINE set, `datasets.load_dataset` reads only its Arrow cache: one folder per prepared
 config, `<HF_DATASETS_CACHE>/<namespace>___<name>/<config>/<version>/<commit sha>/` (HF_DATASETS_CACHE
-defaults to `$HF_HOME/datasets`). A task is runnable offline when every (config, split) its loader
-reads has such a folder at the task's pinned revision. This module answers that from the filesystem
-alone: no network, and no import of `datasets` (listing tasks stays fast).
+defaults to `$HF_HOME/datasets`). A task is runnable offline when every (config, split) its protocol
+reads (`Task.data_needs`, stated by each kind) has such a folder at the task's pinned revision. This
+module answers that from the filesystem alone: no network, and no import of `datasets` (listing tasks
+stays fast). It knows datasets, not tasks.
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from mieb.tasks.metadata import TaskMetadata
-    from mieb.tasks.task import Task
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
 
@@ -124,55 +120,3 @@ def missing_needs(path: str, revision: str, needs: list[DataNeed]) -> list[DataN
         if not any(need.split is None or need.split in splits for splits in candidates):
             missing.append(need)
     return missing
-
-
-def task_needs(task: Task) -> list[DataNeed]:
-    """Every (config, split) the task's loader reads, for its selected subsets and eval splits."""
-    from mieb.data.custom_loaders import LOADER_NEEDS
-
-    meta = task.metadata
-    settings = meta.settings
-    if settings.kind == "aggregate":
-        from mieb.tasks.kinds.aggregate import KIND
-
-        return [need for sub in KIND.subtasks(task) for need in task_needs(sub)]
-    loader = getattr(settings, "loader", None)
-    needs: list[DataNeed] = []
-    for subset in task.hf_subsets:
-        for split in meta.eval_splits:
-            if loader is not None:
-                needs += LOADER_NEEDS[loader](meta, split, subset)
-            elif settings.kind in ("retrieval", "multiple_choice"):
-                needs += standard_retrieval_needs(subset)
-            else:
-                config = None if subset == meta.DEFAULT_SUBSET else subset
-                needs.append(DataNeed(config, split))
-                train_split = getattr(settings, "train_split", None)  # linear probe, multilabel
-                if train_split:
-                    needs.append(DataNeed(config, train_split))
-    return list(dict.fromkeys(needs))
-
-
-def standard_retrieval_needs(subset: str) -> list[DataNeed]:
-    """The corpus / queries / qrels configs (prefixed `<subset>-` in multilingual datasets); each config's
-    split is whichever it has, as the standard loader accepts."""
-    if subset == "default":
-        return [DataNeed("corpus"), DataNeed("queries", alternatives=("query",)),
-                DataNeed("qrels", alternatives=("default",))]
-    return [DataNeed(f"{subset}-{name}") for name in ("corpus", "queries", "qrels")]
-
-
-def cache_status(task: Task) -> str:
-    """"yes", "no" or "partial" for a hub dataset at its pinned revision; "local" for a generated one."""
-    meta: TaskMetadata = task.metadata
-    if meta.settings.kind == "aggregate":
-        from mieb.tasks.kinds.aggregate import KIND
-
-        return cache_status(KIND.subtasks(task)[0])
-    if meta.dataset.generator is not None:
-        return "local"
-    needs = task_needs(task)
-    missing = missing_needs(meta.dataset.path, meta.dataset.revision, needs)
-    if not missing:
-        return "yes"
-    return "no" if len(missing) == len(needs) else "partial"

@@ -128,7 +128,8 @@ class ImageColumn:
                     data = data.cast_column(c, HFImage(decode=False))
         self.data = data
         row_ids = range(len(data)) if rows is None else rows
-        self.items: list[tuple[int, str | None]] = [(r, c) for r in row_ids for c in (cols or [None])]
+        item_columns: list[str | None] = list(cols) if cols else [None]
+        self.items: list[tuple[int, str | None]] = [(r, c) for r in row_ids for c in item_columns]
 
     @property
     def column(self) -> str | None:

@@ -7,16 +7,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mieb.data.hub_cache import cached_configs, cached_revisions, hub_offline, local_cache_dir
+from mieb import hub
+from mieb.data.hub_cache import (
+    DataNeed,
+    cached_configs,
+    cached_revisions,
+    hub_offline,
+    local_cache_dir,
+    missing_needs,
+)
+from mieb.data.source import DatasetSource
 from mieb.errors import TaskDataError
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
-    from mieb.tasks.metadata import TaskMetadata
 
-
-def dataset_location(meta: TaskMetadata) -> tuple[str, str | None]:
+def dataset_location(meta: DatasetSource) -> tuple[str, str | None]:
     """(path for load_dataset, revision): the hub id and pinned revision, or the built offline folder."""
     ref = meta.dataset
     if ref.generator is not None:
@@ -26,7 +33,7 @@ def dataset_location(meta: TaskMetadata) -> tuple[str, str | None]:
     return ref.path, ref.revision
 
 
-def load_split(meta: TaskMetadata, split: str, config: str | None = None) -> Dataset:
+def load_split(meta: DatasetSource, split: str, config: str | None = None) -> Dataset:
     """`datasets.load_dataset(path, name=config, revision=..., split=split)` for one task split.
 
     Honours HF_HUB_OFFLINE and the HF cache as `datasets` does. A gated dataset, a missing config or a
@@ -35,16 +42,19 @@ def load_split(meta: TaskMetadata, split: str, config: str | None = None) -> Dat
     return _load(meta, config, split)
 
 
-def load_splits(meta: TaskMetadata, config: str | None = None) -> DatasetDict:
+def load_splits(meta: DatasetSource, config: str | None = None) -> DatasetDict:
     """Every split of one config, in the dataset's own split order (for loaders that combine splits)."""
     return _load(meta, config, None)
 
 
-def _load(meta: TaskMetadata, config: str | None, split: str | None) -> Any:
+def _load(meta: DatasetSource, config: str | None, split: str | None) -> Any:
     import datasets
 
     path, revision = dataset_location(meta)
-    _check_offline_revision(meta, path, revision, config, split)
+    if not Path(path).is_dir():
+        current = hub.status()  # in a run, decided once: if the Hub cannot be reached, offline mode from here on
+        _check_offline_revision(meta, path, revision, config, split)  # the more precise message first
+        _check_reachable(meta, path, revision, config, split, current)
     cache_dir = str(local_cache_dir(path)) if Path(path).is_dir() else None
     try:
         return datasets.load_dataset(path, name=config, revision=revision, split=split, cache_dir=cache_dir)
@@ -52,18 +62,33 @@ def _load(meta: TaskMetadata, config: str | None, split: str | None) -> Any:
         raise _translate_load_error(meta, split, config, e) from e
 
 
-def dataset_config_names(meta: TaskMetadata) -> list[str]:
+def dataset_config_names(meta: DatasetSource) -> list[str]:
     """The dataset's config names. Offline, `datasets` reports only "default" for a cached hub dataset,
     so the names come from the local cache at the pinned revision instead."""
     import datasets
 
     path, revision = dataset_location(meta)
-    if hub_offline() and not Path(path).is_dir():
-        return cached_configs(path, revision)
+    current = None if Path(path).is_dir() else hub.status()
+    if current is not None and not current.reachable:
+        names = cached_configs(path, revision)
+        if not names:
+            raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, f"{path}@{revision}", current))
+        return names
     return list(datasets.get_dataset_config_names(path, revision=revision))
 
 
-def _check_offline_revision(meta: TaskMetadata, path: str, revision: str | None, config: str | None,
+def _check_reachable(meta: DatasetSource, path: str, revision: str | None, config: str | None,
+                     split: str | None, current: hub.HubStatus) -> None:
+    """A hub dataset that the Hub cannot serve now and the local cache lacks fails at once, not after
+    `datasets`' retries."""
+    if current.reachable or revision is None:
+        return
+    if missing_needs(path, revision, [DataNeed(config, split)]):
+        where = f"{path}@{revision}" + (f" config {config!r}" if config else "")
+        raise TaskDataError(meta.name, hub.dataset_unavailable(meta.name, where, current), split=split)
+
+
+def _check_offline_revision(meta: DatasetSource, path: str, revision: str | None, config: str | None,
                             split: str | None) -> None:
     """Offline, `datasets` silently loads whichever revision of a config was cached last; refuse a cache
     that holds the config only at other revisions, since results record the pinned one."""
@@ -80,7 +105,7 @@ def _check_offline_revision(meta: TaskMetadata, path: str, revision: str | None,
         )
 
 
-def _translate_load_error(meta: TaskMetadata, split: str | None, config: str | None, e: Exception) -> Exception:
+def _translate_load_error(meta: DatasetSource, split: str | None, config: str | None, e: Exception) -> Exception:
     text = f"{type(e).__name__}: {e}"
     where = f"{meta.dataset.path}@{meta.dataset.revision}" + (f" config {config!r}" if config else "")
     low = text.lower()
@@ -102,12 +127,12 @@ def _translate_load_error(meta: TaskMetadata, split: str | None, config: str | N
     return TaskDataError(meta.name, f"could not load dataset {where}: {text}", split=split)
 
 
-def _auth_hint(meta: TaskMetadata) -> str:
+def _auth_hint(meta: DatasetSource) -> str:
     return (f"accept its terms on https://huggingface.co/datasets/{meta.dataset.path} and log in with "
             "`hf auth login` (or set HF_TOKEN)")
 
 
-def require_columns(meta: TaskMetadata, ds: Any, columns: Iterable[str], split: str,
+def require_columns(meta: DatasetSource, ds: Any, columns: Iterable[str], split: str,
                     config: str | None = None) -> None:
     """Fail early, naming task, split and column, when a dataset lacks a column the protocol reads."""
     have = list(ds.column_names)

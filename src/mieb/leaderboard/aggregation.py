@@ -1,4 +1,4 @@
-"""Leaderboard aggregation, as the reference leaderboard computes it for MIEB (PROTOCOL.md section f).
+"""Leaderboard aggregation, as the reference leaderboard computes it for MIEB (docs/protocol.md section f).
 
 Pure functions on a long table of `ScoreRow`s (model, task, split, subset, main_score) and the
 benchmark's task list; numpy only. The rules, in order:
@@ -34,7 +34,7 @@ import numpy as np
 from mieb.leaderboard.scores import ScoreRow
 
 # The 8 high-level categories of the MIEB paper (arXiv 2504.10471), keyed by raw task type. How the
-# paper folds the 10 raw types was not checked against its tables (PROTOCOL.md, section f); this
+# paper folds the 10 raw types was not checked against its tables (docs/protocol.md, section f); this
 # mapping follows the category names: the two retrieval types (Any2Any, and the 3-task multilingual
 # one) form "Retrieval", and the English and multilingual Visual STS form "Visual STS"; every other
 # type is one category. A category's score is the mean over its tasks (so a folded type weighs by its

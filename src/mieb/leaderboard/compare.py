@@ -98,6 +98,7 @@ def compare(local: ScoreSet, local_key: str, reference: ScoreSet, reference_key:
         elif not shared:
             status = NO_SHARED
         else:
+            assert local_score is not None  # own is not empty here
             gap = abs(local_score - float(np.mean([ref[p] for p in shared])))
             status = BEYOND if 100 * gap > tolerance + 1e-9 else OK
         out.append(TaskComparison(

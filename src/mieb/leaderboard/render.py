@@ -15,7 +15,10 @@ from mieb.leaderboard.uncertainty import N_BOOT, PairTest
 from mieb.leaderboard.view import BenchmarkView
 
 View = Literal["types", "categories", "tasks"]
-__all__ = ["VIEWS", "View", "pairs_table", "table", "to_csv", "to_json", "to_markdown"]
+__all__ = ["DIGITS", "VIEWS", "View", "fmt", "pairs_table", "shown", "table", "to_csv", "to_json", "to_markdown"]
+
+
+DIGITS = 2  # decimals shown for scores x100, everywhere (CLI tables, CSV, Markdown, the web page)
 
 
 def pct(x: float | None) -> float | None:
@@ -23,13 +26,23 @@ def pct(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else 100 * float(x)
 
 
-def fmt(x: float | None, digits: int = 2) -> str:
+def shown(x: float | None, digits: int = DIGITS) -> float | None:
+    """The score x100 rounded once, from the unrounded value, to what is displayed (None for null).
+
+    `round` and `fmt`'s format both round the exact binary value correctly, so `f"{shown(x):.2f}"`,
+    `fmt(x)` and JavaScript's `shown(x).toFixed(2)` on the web page print the same digits.
+    """
+    v = pct(x)
+    return None if v is None else round(v, digits)
+
+
+def fmt(x: float | None, digits: int = DIGITS) -> str:
     v = pct(x)
     return "" if v is None else f"{v:.{digits}f}"
 
 
 def fmt_ci(ci: np.ndarray) -> str:
-    return "" if np.isnan(ci).any() else f"{100 * ci[0]:.2f}-{100 * ci[1]:.2f}"
+    return "" if np.isnan(ci).any() else f"{fmt(ci[0])}-{fmt(ci[1])}"
 
 
 def fmt_params(n: int | None) -> str:
@@ -76,7 +89,7 @@ def pairs_table(view: BenchmarkView, top: int | None = None) -> tuple[list[str],
     rows = []
     for p in shown_pairs(view, top):
         rows.append([view.labels[view.lb.models[p.a]], view.labels[view.lb.models[p.b]], fmt(p.diff),
-                     f"{100 * p.ci_low:.2f} to {100 * p.ci_high:.2f}", f"{p.p_holm:.3g}",
+                     f"{fmt(p.ci_low)} to {fmt(p.ci_high)}", f"{p.p_holm:.3g}",
                      "yes" if p.significant() else "no"])
     return columns, rows
 

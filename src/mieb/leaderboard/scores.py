@@ -108,7 +108,7 @@ class ScoreSet:
         for mr in results:
             meta = mr.meta or {}
             known = facts.get(mr.model_name, {})
-            files = {}
+            files: dict[str, Any] = {}
             entry = ModelEntry(
                 name=mr.model_name,
                 revision=mr.revision,

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import logging
 import re
 import shutil
 from collections.abc import Sequence
@@ -26,8 +27,12 @@ from typing import Any
 import numpy as np
 
 from mieb.leaderboard.aggregation import benchmark_tasks
+from mieb.leaderboard.render import DIGITS, shown
 from mieb.leaderboard.scores import PUBLISHED, ModelEntry, ScoreSet
 from mieb.leaderboard.view import BenchmarkView, TasksOf, build_view
+from mieb.paths import MAX_COMPONENT_BYTES, UnsafeNameError, safe_component
+
+logger = logging.getLogger("mieb")
 
 DEFAULT_BENCHMARKS: tuple[str, ...] = ("MIEB(Multilingual)", "MIEB(eng)", "MIEB(lite)", "MIEB(Img)")
 ASSETS = ("app.js", "style.css")
@@ -52,13 +57,16 @@ _PAGE = """<!doctype html>
 
 
 def _r(x: float) -> float | None:
-    """x100, 3 decimals; None for null (JSON has no NaN)."""
-    return None if not np.isfinite(x) else round(100 * float(x), 3)
+    """x100, rounded once to the displayed decimals (as the CLI's tables); None for null (JSON has no NaN).
+    The page prints these with toFixed(DIGITS) and never rounds again."""
+    return shown(x)
 
 
 def _slug(entry: ModelEntry) -> str:
+    """A page name from the model's name (read from result files): only [A-Za-z0-9._-], never a dot first."""
     base = entry.name if entry.source == PUBLISHED else f"{entry.name}--{Path(entry.source).name}-{entry.revision[:8]}"
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", base.replace("/", "__")).strip("_") or "model"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", base.replace("/", "__")).strip("_").lstrip(".")[:MAX_COMPONENT_BYTES - 8]
+    return safe_component(slug or "model", "page name")
 
 
 def _description(benchmark: str) -> str:
@@ -94,11 +102,13 @@ def _benchmark_data(view: BenchmarkView, model_index: dict[str, int]) -> dict[st
     n = len(complete)
     sig = [[0] * n for _ in range(n)]
     p_holm = [[1.0] * n for _ in range(n)]
+    diff: list[list[float | None]] = [[0.0] * n for _ in range(n)]
     for p in view.pairs:
         a, b = pos[p.a], pos[p.b]
         s = int(np.sign(p.diff)) if p.significant() else 0
         sig[a][b], sig[b][a] = s, -s
         p_holm[a][b] = p_holm[b][a] = float(f"{p.p_holm:.3g}")
+        diff[a][b], diff[b][a] = _r(p.diff), _r(-p.diff)  # the CLI's rounded gap, not a gap of rounded means
     return {
         "name": lb.benchmark,
         "description": _description(lb.benchmark),
@@ -107,7 +117,7 @@ def _benchmark_data(view: BenchmarkView, model_index: dict[str, int]) -> dict[st
         "categories": lb.category_names,
         "tasks": [{"name": t.name, "type": t.type} for t in lb.tasks],
         "rows": rows,
-        "pairs": {"rows": complete, "sig": sig, "p_holm": p_holm},
+        "pairs": {"rows": complete, "sig": sig, "p_holm": p_holm, "diff": diff},
     }
 
 
@@ -139,8 +149,12 @@ def _links(scores: ScoreSet, slugs: dict[str, str], out: Path) -> dict[str, tupl
         tasks = []
         for task, f in entry.files.items():
             src = Path(f.location)
+            try:  # the task name was read from the file: it names the copy only if it is a plain name
+                dest = out / "files" / slug / f"{safe_component(task, 'task name')}.json"
+            except UnsafeNameError as e:
+                logger.warning("not linking %s on the leaderboard page: %s", src, e)
+                continue
             if src.is_file():
-                dest = out / "files" / slug / f"{task}.json"
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
                 tasks.append(task)
@@ -168,6 +182,7 @@ def site_data(views: Sequence[BenchmarkView], scores: ScoreSet, slugs: dict[str,
     return {
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "mieb_version": __version__,
+        "digits": DIGITS,
         "sources": scores.provenance,
         "models": models,
         "benchmarks": [_benchmark_data(v, model_index) for v in views],

@@ -68,7 +68,7 @@ def mean_over_experiments(experiments: Sequence[dict[str, float | None]]) -> dic
     """Per-metric mean over experiments; a metric that is None in every experiment becomes NaN."""
     means: dict[str, float] = {}
     for key in experiments[0]:
-        values = [e[key] for e in experiments if e[key] is not None]
+        values = [v for e in experiments if (v := e[key]) is not None]
         means[key] = float(np.mean(values)) if values else float("nan")
     return means
 

@@ -18,9 +18,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mieb.metrics import K_VALUES
+
 Similarity = Literal["cosine", "dot"] | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
-K_VALUES: tuple[int, ...] = (1, 3, 5, 10, 20, 100, 1000)
 # mteb's abstention rates 0.0, 0.1, ..., 0.9, built the same way so the floats are identical.
 _ABSTENTION_RATES = np.linspace(0, 1, 11)[:-1]
 _RANK_LIMIT = 1 << 32  # tie-break ranks are packed into the low 32 bits of a sort key
@@ -37,7 +38,7 @@ def _as_float_tensor(x: np.ndarray | torch.Tensor, device: str | torch.device) -
     from mieb.models.encoder import MultiVector
 
     if isinstance(x, MultiVector):  # late-interaction embeddings: the scorer moves them in bounded blocks
-        return x  # type: ignore[return-value]
+        return x
     return torch.as_tensor(x).to(device=device, dtype=torch.float32)
 
 
@@ -159,6 +160,7 @@ def search_top_k(
                     pos = pos.gather(1, order)
                 best_keys, best_idx = keys, pos
             rows = slice(q_start, q_start + len(queries))
+            assert best_keys is not None and best_idx is not None
             out_idx[rows] = best_idx.cpu().numpy()
             out_scores[rows] = _scores_from_keys(best_keys).cpu().numpy()
     return out_idx, out_scores

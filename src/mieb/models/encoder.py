@@ -428,6 +428,22 @@ class Encoder:
         raise NotImplementedError(f"similarity {self.meta.similarity!r} needs a wrapper-specific implementation")
 
 
+class TextSearcher(Encoder):
+    """A model that ranks a text corpus for text queries itself instead of embedding them (lexical retrievers:
+    BM25). The retrieval and multiple-choice kinds call `search` with the texts the reference gives such a
+    model (each side's text only: images are ignored); it has no embeddings for other task kinds."""
+
+    def search(self, queries: Sequence[str], corpus: Sequence[str], k: int, *,
+               languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The top `k` corpus positions of every query, best first: (int64 (Q, k'), float32 (Q, k')),
+        k' = min(k, len(corpus)). `languages` are the task's evaluation languages ("eng-Latn", ...)."""
+        raise NotImplementedError
+
+    def encode_texts(self, texts: Sequence[str], ctx: EncodeContext) -> Any:
+        raise ModalityError(f"model {self.name} ranks documents itself and has no embeddings: it runs only on "
+                            f"retrieval and multiple-choice tasks (task {ctx.task_name} needs embeddings)")
+
+
 def _multi(x: Any) -> MultiVector:
     if not isinstance(x, MultiVector):
         raise TypeError(f"max_sim scores MultiVector embeddings, not {type(x).__name__}")

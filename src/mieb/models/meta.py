@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mieb.importing import check_object_path
+from mieb.paths import model_folder_name, safe_component
+
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
@@ -61,12 +64,44 @@ class TextPreprocessing(BaseModel):
 
 
 class ModelMeta(BaseModel):
-    """A model card. `loader` is "module:callable" and is imported only when the model is loaded.
+    """A model card: what a model is, how its inputs are prepared and how it is loaded (mteb's `ModelMeta`,
+    plus the preprocessing the framework applies). Recipe: docs/contributing.md.
 
-    `precision` is the card's default precision on CUDA, the one the reference runs the family in (e.g.
-    "fp16-mixed" for open_clip models, which the reference encodes under `torch.cuda.amp.autocast()`;
-    "bf16" for VLM2Vec, whose weights it loads in bfloat16). Off CUDA the default is fp32 (see
-    `mieb.models.encoder.resolve_precision`); `get_model(precision=...)` / `--precision` override it.
+    Fields:
+        name: the Hub id (or "local/<folder>" for a checkpoint folder); results go to
+            `results/<name with "/" as "__">/<revision>/`.
+        revision: the checkpoint's commit sha (None only for local or API models without one).
+        loader: "package.module:callable" building the wrapper (`Encoder`), imported only when the model
+            is loaded (`get_model`); it receives the card, device, precision and `loader_kwargs`.
+        family: the wrapper family ("clip", "siglip", ...), for listing and filtering.
+        modalities: what the model encodes ("image", "text").
+        n_parameters: parameter count (the safetensors headers' total), None if unknown.
+        embed_dim: embedding size d of the (N, d) outputs (per token for multi-vector models).
+        similarity: "cosine", "dot", or "max_sim" (multi-vector late interaction, `MultiVector` outputs).
+        precision: the default precision on CUDA, the one the reference runs the family in (e.g.
+            "fp16-mixed" for open_clip models, which the reference encodes under autocast; "bf16" for
+            VLM2Vec, whose weights it loads in bfloat16). Off CUDA the default is fp32 (see
+            `mieb.models.encoder.resolve_precision`); `get_model(precision=...)` / `--precision` override it.
+        fusion: how image+text inputs become one embedding: "sum" of the two embeddings, "joint" (the
+            model's own `encode_fused`), "concat" (multi-vector token sets joined per item), None if the
+            model cannot embed them.
+        image: how the framework decodes, resizes, crops and normalises images (`ImagePreprocessing`).
+        text: how the wrapper tokenises text (`TextPreprocessing`).
+        weights: what `from_pretrained` gets when it is not `name`: a local folder, or "bundled:<folder>"
+            for weights shipped in the package.
+        loader_kwargs: extra keyword arguments for `loader` (e.g. an API model's provider name).
+        license, release_date, reference, citation: the model's, as published.
+        languages: languages of its text side (ISO 639-3 + script).
+        framework: what it runs on ("PyTorch", "Transformers", "API", ...).
+        open_weights: False for API-only models.
+        uses_instructions: embeddings depend on the task or prompt type (`EncodeContext`); the embedding
+            cache then keys on them.
+        trust_remote_code: the checkpoint runs code from its repository; loading needs the user's consent.
+        extra: the pip extra installing its backend (`pip install 'mieb[<extra>]'`), checked before loading.
+        memory_usage_mb: the weights' size in MiB at float32 (the reference's `memory_usage_mb`): what a
+            device needs before activations.
+        unavailable: why the model cannot be run, for cards kept so that published results resolve to
+            them; `get_model` refuses with this text before anything is imported or downloaded.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
@@ -80,8 +115,6 @@ class ModelMeta(BaseModel):
     embed_dim: int | None = None
     similarity: Similarity = "cosine"
     precision: Precision = "fp32"
-    # "sum": image + text embeddings; "joint": the model's own encode_fused; "concat": the token sets of
-    # multi-vector models joined per item (ColPali-style, as the reference does).
     fusion: Literal["sum", "joint", "concat"] | None = "sum"
     image: ImagePreprocessing | None = None
     text: TextPreprocessing | None = None
@@ -93,18 +126,28 @@ class ModelMeta(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
     framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
     open_weights: bool = True
-    # True when embeddings depend on the task or prompt type (EncodeContext): the cache then keys on it.
     uses_instructions: bool = False
     trust_remote_code: bool = False
     extra: str | None = None
     citation: str | None = None
+    memory_usage_mb: int | None = None
+    unavailable: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_folder_name(cls, v: str) -> str:
+        model_folder_name(v)  # results land in <output>/<folder name>/: refuse names that would escape it
+        return v
+
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_folder_name(cls, v: str | None) -> str | None:
+        return None if v is None else safe_component(v, "model revision")
 
     @field_validator("loader")
     @classmethod
     def _loader_path(cls, v: str) -> str:
-        if v.count(":") != 1:
-            raise ValueError(f"loader {v!r} must be 'module:callable'")
-        return v
+        return check_object_path(v)
 
     @property
     def weights_source(self) -> str:
@@ -113,12 +156,13 @@ class ModelMeta(BaseModel):
 
     @property
     def folder_name(self) -> str:
-        """The results folder name, as the reference writes it."""
-        return self.name.replace("/", "__").replace(" ", "_")
+        """The results folder name, as the reference writes it (checked by `mieb.paths.safe_component`)."""
+        return model_folder_name(self.name)
 
     @property
     def revision_folder(self) -> str:
-        return self.revision or "no_revision_available"
+        """The revision's results folder name; the reference's `no_revision_available` when there is none."""
+        return safe_component(self.revision or "no_revision_available", "model revision")
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MissingDependencyError, UnknownNameError, UsageError
+from mieb.importing import load_object
 from mieb.models.meta import ModelMeta
+from mieb.paths import safe_component
 
 if TYPE_CHECKING:
     from mieb.models.encoder import Encoder
@@ -30,6 +32,9 @@ LOCAL_FOLDER_CARDS: dict[str, str] = {
     "paligemma": "mieb.models.cards.colpali:card_for_folder",
     "jina_clip": "mieb.models.cards.jina_clip:card_for_folder",
     "nomic_bert": "mieb.models.cards.nomic_vision:card_for_folder",
+    "dinov3_vit": "mieb.models.cards.dinov3:card_for_folder",
+    "blip-2": "mieb.models.cards.blip2:card_for_folder",
+    "ebind": "mieb.models.cards.ebind:card_for_folder",
     "colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
     "ops_colqwen3": "mieb.models.cards.colqwen3:card_for_folder",
 }
@@ -45,6 +50,13 @@ LOCAL_FOLDER_MARKERS: dict[str, str] = {
     "open_clip_config.json": "mieb.models.cards.openclip:card_for_folder",
     "adapter_config.json": "mieb.models.cards.vlm2vec:card_for_folder",
 }
+# config.json auto_map["AutoModel"] (the remote code of a known family) -> card builder, ahead of model_type:
+# such checkpoints share a model_type with the architecture they extend but embed differently.
+LOCAL_FOLDER_AUTO_MAP: dict[str, str] = {
+    "modeling_MMRet_CLIP.CLIPModel": "mieb.models.cards.bge_vl:card_for_folder",
+}
+# Folders whose config.json names a timm `architecture` (and no transformers model_type).
+TIMM_FOLDER_CARD = "mieb.models.cards.timm_image:card_for_folder"
 # Python modules a card's `extra` installs, checked before loading so a missing backend fails first.
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "openclip": ("open_clip", "timm", "torchvision"),
@@ -54,6 +66,22 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "vlm2vec": ("peft", "torchvision"),
     # Qwen3-VL's processor builds a video processor, which needs torchvision.
     "colqwen3": ("torchvision",),
+    # DINOv3's image processor exists only with transformers' torchvision backend.
+    "dinov3": ("torchvision",),
+    "timm": ("timm", "torchvision"),
+    "ebind": ("ebind",),
+    "sauerkraut": ("sauerkrautlm_colpali", "torchvision"),
+    "sentence-transformers": ("sentence_transformers",),
+    "bm25s": ("bm25s", "Stemmer"),
+    # qwen-vl-utils resizes images as the reference's eager-embed and NanoVDR wrappers do; Qwen3-VL's processor
+    # builds a video processor, which needs torchvision.
+    "qwen-vl": ("qwen_vl_utils", "torchvision"),
+    "nanovdr": ("sentence_transformers", "qwen_vl_utils", "torchvision"),
+    # jina-embeddings-v4's remote code loads its task adapters with peft on a Qwen2.5-VL backbone.
+    "jina-v4": ("peft", "torchvision"),
+    # NVIDIA ColEmbed's remote code: v1 for transformers 4.49, v2 for 5.0 (the extras pin them).
+    "nemotron-colembed-v1": ("torchvision", "accelerate"),
+    "nemotron-colembed-v2": ("torchvision", "accelerate"),
 }
 
 
@@ -85,7 +113,8 @@ def get_model_meta(name: str, revision: str | None = None) -> ModelMeta:
     else:
         raise UnknownNameError("model", name, cards)
     if revision is not None and revision != meta.revision:
-        meta = meta.model_copy(update={"revision": revision})
+        # model_copy skips validation: check the revision here, before it names a folder or a download
+        meta = meta.model_copy(update={"revision": safe_component(revision, "model revision")})
     return meta
 
 
@@ -126,14 +155,14 @@ def get_model(
     check_loadable(meta, trust_remote_code)
     if meta.trust_remote_code:
         kwargs["trust_remote_code"] = True
-    module_name, attr = meta.loader.split(":")
-    loader = getattr(importlib.import_module(module_name), attr)
-    return loader(meta, device=device, precision=precision, **kwargs)
+    return load_object(meta.loader)(meta, device=device, precision=precision, **kwargs)
 
 
 def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
     """Refuse, before anything is imported or downloaded, a model whose backend is missing or whose
-    remote code the user has not agreed to run."""
+    remote code the user has not agreed to run, or whose card says it cannot be run."""
+    if meta.unavailable:
+        raise UsageError(f"model {meta.name} cannot be run: {meta.unavailable}")
     if meta.trust_remote_code and not trust_remote_code:
         raise UsageError(
             f"model {meta.name} runs Python code from its checkpoint repository (trust_remote_code), which "
@@ -148,24 +177,27 @@ def check_loadable(meta: ModelMeta, trust_remote_code: bool = False) -> None:
 def card_for_local_folder(path: Path) -> ModelMeta:
     for marker, builder in LOCAL_FOLDER_MARKERS.items():
         if (path / marker).is_file():
-            module_name, attr = builder.split(":")
-            return getattr(importlib.import_module(module_name), attr)(path)
+            return load_object(builder)(path)
     config_file = path / "config.json"
     if not config_file.is_file():
         raise UnknownNameError("model", str(path), _cards())
     config = json.loads(config_file.read_text())
     for arch in config.get("architectures") or []:
         if arch in LOCAL_FOLDER_ARCHITECTURES:
-            module_name, attr = LOCAL_FOLDER_ARCHITECTURES[arch].split(":")
-            return getattr(importlib.import_module(module_name), attr)(path, config)
+            return load_object(LOCAL_FOLDER_ARCHITECTURES[arch])(path, config)
     model_type = config.get("model_type")
+    auto_model = str(config.get("auto_map", {}).get("AutoModel", "")).split("--")[-1]
+    card_builder = LOCAL_FOLDER_AUTO_MAP.get(auto_model)
+    if card_builder is None and model_type is None and "architecture" in config:  # timm's save_for_hf layout
+        card_builder = TIMM_FOLDER_CARD
+    if card_builder is not None:
+        return load_object(card_builder)(path, config)
     if model_type not in LOCAL_FOLDER_CARDS:
         raise UsageError(
             f"{path}: local checkpoints of model_type {model_type!r} are not supported; "
             f"supported: {sorted(LOCAL_FOLDER_CARDS)}"
         )
-    module_name, attr = LOCAL_FOLDER_CARDS[model_type].split(":")
-    return getattr(importlib.import_module(module_name), attr)(path, config)
+    return load_object(LOCAL_FOLDER_CARDS[model_type])(path, config)
 
 
 def folder_revision(path: Path) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mieb.paths import safe_component
 from mieb.results.schema import TaskResult
 
 logger = logging.getLogger("mieb")
@@ -88,6 +89,7 @@ def load_results(path: str | Path, tasks: Iterable[str] | None = None) -> list[M
                 continue
             try:
                 tr = TaskResult.from_disk(f)
+                safe_component(tr.task_name, "task name")  # later named as a file (site copies, links)
             except Exception as e:  # noqa: BLE001 - one bad file must not hide the rest
                 logger.warning("skipping unreadable result %s: %s", f, e)
                 continue

@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import torch
@@ -30,7 +30,14 @@ from torch.utils.data import DataLoader, Dataset
 from mieb.cache.keys import content_hash, fused_key, image_key, text_key
 from mieb.data.images import ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
-from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType
+from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType, TextSearcher
+from mieb.models.meta import ModelMeta
+
+if TYPE_CHECKING:
+    from mieb.tasks.kinds.base import SplitContext
+
+# What the Embedder returns: (N, d) float32 rows, or one padded MultiVector for multi-vector models.
+Embeddings = np.ndarray | MultiVector
 
 
 def available_cpus() -> int:
@@ -110,7 +117,7 @@ def _is_view_of(out: Any, buffer: torch.Tensor | None) -> bool:
             and out.untyped_storage().data_ptr() == buffer.untyped_storage().data_ptr())
 
 
-def _malloc_trim() -> Callable[[], Any] | None:
+def _malloc_trim() -> Callable[[int], Any] | None:
     """glibc's malloc_trim, where there is one (Linux with glibc), else None."""
     import ctypes
     import ctypes.util
@@ -167,6 +174,9 @@ class Store(Protocol):
 
     def put_many(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None: ...
 
+    @property
+    def enabled(self) -> bool: ...
+
 
 class EncodeBackend(Protocol):
     """Where the inputs left to encode go when they are not encoded by this process's model (the Ray
@@ -175,7 +185,7 @@ class EncodeBackend(Protocol):
     / `_encode_texts` yield, in any order: (positions into the request, their embeddings)."""
 
     def images(self, embedder: Embedder, images: ImageColumn, todo: list[int], keys: list[bytes],
-               ctx: EncodeContext, texts: list[str] | None) -> Batches: ...
+               ctx: EncodeContext, texts: list[str] | None, split: str | None) -> Batches: ...
 
     def texts(self, embedder: Embedder, texts: list[str], todo: list[int], keys: list[bytes],
               ctx: EncodeContext) -> Batches: ...
@@ -209,7 +219,6 @@ class Embedder:
         self.task_name: str | None = None
         self.task_type: str | None = None
         self.category: str | None = None
-        self.split: str | None = None
         self.instructions: dict[str, str] = {}
         self.stats = EmbedStats()
         self._memo: dict[bytes, np.ndarray] = {}
@@ -236,18 +245,27 @@ class Embedder:
         """Only instruction-aware models embed the same input differently per task or prompt type."""
         return ctx if self.meta.uses_instructions else None
 
+    def bind(self, split: SplitContext) -> EmbedderView:
+        """What a protocol sees while it scores one split and subset (see `EmbedderView`)."""
+        return EmbedderView(self, split)
+
     # -- public ---------------------------------------------------------------------------------
-    def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None) -> Any:
+    def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None,
+               split: str | None = None) -> Embeddings:
+        """Embeddings of `images` in order: (N, d) float32, or a MultiVector. `split` only names the split
+        in errors (an unreadable image raises TaskDataError with its row)."""
         t0 = time.perf_counter()
         ctx = self.context(prompt_type)
         self.stats.images_requested += len(images)
         kctx = self._key_context(ctx)
-        keys = [image_key(h, kctx) for h in self._image_hashes(images)]
-        out = self._resolve(keys, "images", lambda todo, ks: self._images_from(images, todo, ks, ctx, None))
+        keys = [image_key(h, kctx) for h in self._image_hashes(images, split)]
+        out = self._resolve(keys, "images", lambda todo, ks: self._images_from(images, todo, ks, ctx, None, split))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
-    def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
+    def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None,
+              split: str | None = None) -> Embeddings:
+        """Embeddings of `texts` in order (a non-string raises TaskDataError naming its row)."""
         t0 = time.perf_counter()
         ctx = self.context(prompt_type)
         texts = list(texts)
@@ -255,27 +273,32 @@ class Embedder:
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
-                                    split=self.split, row=i)
+                                    split=split, row=i)
         kctx = self._key_context(ctx)
         keys = [text_key(t, kctx) for t in texts]
         out = self._resolve(keys, "texts", lambda todo, ks: self._texts_from(texts, todo, ks, ctx))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
-    def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Any:
+    def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None,
+              split: str | None = None) -> Embeddings:
         """Image+text inputs: the sum of the unnormalised embeddings (fusion="sum", as the reference's
         CLIP-family wrappers do), the model's own joint encoding (fusion="joint"), or, for multi-vector
         models, each item's text tokens followed by its image tokens (fusion="concat")."""
         if len(images) != len(texts):
             raise ValueError(f"task {self.task_name}: {len(images)} images but {len(texts)} texts to fuse")
         if self.meta.fusion == "concat":
-            txt = self.texts(texts, prompt_type=prompt_type)
-            img = self.images(images, prompt_type=prompt_type)
+            txt = self.texts(texts, prompt_type=prompt_type, split=split)
+            img = self.images(images, prompt_type=prompt_type, split=split)
             if not isinstance(txt, MultiVector) or not isinstance(img, MultiVector):
                 raise ModelOutputError(self.meta.name, self.task_name, 'fusion="concat" needs multi-vector outputs')
             return txt.concat_tokens(img)
         if self.meta.fusion == "sum":
-            return self.images(images, prompt_type=prompt_type) + self.texts(texts, prompt_type=prompt_type)
+            img, txt = (self.images(images, prompt_type=prompt_type, split=split),
+                        self.texts(texts, prompt_type=prompt_type, split=split))
+            if isinstance(img, MultiVector) or isinstance(txt, MultiVector):
+                raise ModelOutputError(self.meta.name, self.task_name, 'fusion="sum" needs one vector per input')
+            return img + txt
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
             ctx = self.context(prompt_type)
@@ -283,14 +306,15 @@ class Embedder:
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
-            keys = [fused_key(h, t, kctx) for h, t in zip(self._image_hashes(images), texts, strict=True)]
-            out = self._resolve(keys, "images", lambda todo, ks: self._images_from(images, todo, ks, ctx, texts))
+            keys = [fused_key(h, t, kctx) for h, t in zip(self._image_hashes(images, split), texts, strict=True)]
+            out = self._resolve(keys, "images",
+                                lambda todo, ks: self._images_from(images, todo, ks, ctx, texts, split))
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
 
     # -- keys, cache and assembly -----------------------------------------------------------------
-    def _image_hashes(self, images: ImageColumn) -> list[bytes]:
+    def _image_hashes(self, images: ImageColumn, split: str | None) -> list[bytes]:
         """Content hashes of the encoded images, read a chunk of rows at a time (nothing is decoded)."""
         t0 = time.perf_counter()
         out = []
@@ -301,12 +325,13 @@ class Embedder:
                     data = f"{raw.mode}{raw.size}".encode() + raw.tobytes()
                 else:
                     raise TaskDataError(self.task_name or "?", "image is empty (no bytes and no path)",
-                                        split=self.split, column=images.items[i][1], row=images.row_id(i))
+                                        split=split, column=images.items[i][1], row=images.row_id(i))
             out.append(content_hash(data))
         self.stats.hash += time.perf_counter() - t0
         return out
 
-    def _resolve(self, keys: list[bytes], what: str, encode: Callable[[list[int], list[bytes]], Batches]) -> Any:
+    def _resolve(self, keys: list[bytes], what: str,
+                 encode: Callable[[list[int], list[bytes]], Batches]) -> Embeddings:
         """Embeddings for `keys`: from this task's memo, then the store, then by encoding the first
         position of every missing key (`encode(positions, keys)` yields (positions, embeddings) per batch)."""
         first: dict[bytes, int] = {}
@@ -333,7 +358,7 @@ class Embedder:
                 setattr(self.stats, f"{what}_encoded", getattr(self.stats, f"{what}_encoded") + len(positions))
         return self._assemble([self._memo[k] for k in keys])
 
-    def _assemble(self, rows: list[np.ndarray]) -> Any:
+    def _assemble(self, rows: list[np.ndarray]) -> Embeddings:
         if not rows:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
         if rows[0].ndim == 2:  # multi-vector items: (tokens, d) each
@@ -342,22 +367,23 @@ class Embedder:
 
     # -- encoding ---------------------------------------------------------------------------------
     def _images_from(self, images: ImageColumn, todo: list[int], keys: list[bytes], ctx: EncodeContext,
-                     texts: list[str] | None) -> Batches:
+                     texts: list[str] | None, split: str | None) -> Batches:
         if self.backend is not None:
-            return self.backend.images(self, images, todo, keys, ctx, texts)
-        return self._encode_images(images, todo, ctx, texts)
+            return self.backend.images(self, images, todo, keys, ctx, texts, split)
+        return self._encode_images(images, todo, ctx, texts, split)
 
     def _texts_from(self, texts: list[str], todo: list[int], keys: list[bytes], ctx: EncodeContext) -> Batches:
         if self.backend is not None:
             return self.backend.texts(self, texts, todo, keys, ctx)
         return self._encode_texts(texts, todo, ctx)
 
-    def encode_images_uncached(self, images: ImageColumn, ctx: EncodeContext,
-                               texts: list[str] | None = None) -> Batches:
+    def encode_images_uncached(self, images: ImageColumn, ctx: EncodeContext, texts: list[str] | None = None,
+                               split: str | None = None) -> Batches:
         """Every image of `images` (with `texts`: image+text pairs, fusion="joint") encoded by this
         process's model in order, batch by batch, bypassing memo and store: what an encoder of the Ray
-        pool runs for a shard, so its batches are exactly those of an unsharded run."""
-        return self._encode_images(images, list(range(len(images))), ctx, texts)
+        pool runs for a shard, so its batches are exactly those of an unsharded run. `split` names the
+        split in errors."""
+        return self._encode_images(images, list(range(len(images))), ctx, texts, split)
 
     def encode_texts_uncached(self, texts: list[str], ctx: EncodeContext) -> Batches:
         """Every text encoded by this process's model, longest first (ties in the order given), batch by
@@ -365,7 +391,7 @@ class Embedder:
         return self._encode_texts(texts, list(range(len(texts))), ctx)
 
     def _encode_images(self, images: ImageColumn, todo: list[int], ctx: EncodeContext,
-                       texts: list[str] | None) -> Iterator[tuple[list[int], Any]]:
+                       texts: list[str] | None, split: str | None) -> Iterator[tuple[list[int], Any]]:
         pp = self.meta.image
         if pp is None:
             raise ModelOutputError(self.meta.name, self.task_name, "the model card has no image preprocessing")
@@ -403,7 +429,7 @@ class Embedder:
                 self.stats.prepare_cpu += prep_seconds
                 if errors:
                     pos, err = errors[0]
-                    raise TaskDataError(self.task_name or "?", f"unreadable image ({err})", split=self.split,
+                    raise TaskDataError(self.task_name or "?", f"unreadable image ({err})", split=split,
                                         column=subset.items[pos][1], row=subset.row_id(pos))
                 t0 = time.perf_counter()
                 if isinstance(batch, torch.Tensor):
@@ -413,6 +439,7 @@ class Embedder:
                     if half is not None:  # half-precision weights take inputs normalised in float32, then cast
                         batch = batch.to(half)
                 elif pp.input == "tensor":  # sizes differ (no crop): normalise one by one
+                    assert mean is not None and std is not None
                     batch = [(((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0])
                              .to(half or torch.float32) for b in batch]
                 with self.encoder.autocast():
@@ -461,7 +488,11 @@ class Embedder:
             return self._check_multi(emb, n)
         if isinstance(emb, torch.Tensor):
             emb = emb.detach().float().cpu().numpy()
-        emb = np.asarray(emb, dtype=np.float32)
+        try:
+            emb = np.asarray(emb, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise ModelOutputError(self.meta.name, self.task_name,
+                                   f"returned {type(emb).__name__}, not an array of numbers ({e})") from e
         if emb.ndim != 2 or emb.shape[0] != n:
             raise ModelOutputError(self.meta.name, self.task_name,
                                    f"expected embeddings of shape ({n}, d), got {tuple(emb.shape)}")
@@ -498,3 +529,91 @@ class Embedder:
             raise ModelOutputError(self.meta.name, self.task_name, "multi-vector embeddings contain NaN or inf")
         return emb
 
+
+
+@dataclass(frozen=True)
+class EmbedderView:
+    """What an evaluation protocol sees of the Embedder while it scores one split and subset.
+
+    Embedding calls go to the Embedder (batching, decoding, precision and caching live there) with the
+    split named in any error. The model's similarity is applied here, so a protocol never handles devices
+    or multi-vector embeddings itself: `similarity` and `similarity_pairwise` take what `images` /
+    `texts` / `fused` returned, and `image_vectors` / `text_vectors` / `dense` give (N, d) float32 arrays,
+    raising ModelOutputError for a multi-vector (MaxSim) model, whose outputs have no such form.
+    """
+
+    embedder: Embedder
+    context: SplitContext
+
+    @property
+    def meta(self) -> ModelMeta:
+        """The model card."""
+        return self.embedder.meta
+
+    @property
+    def device(self) -> str:
+        """Where scoring runs: the model's device, e.g. "cpu" or "cuda:0"."""
+        return str(self.embedder.encoder.device)
+
+    @property
+    def scoring(self) -> Literal["cosine", "dot"] | Callable[[Any, Any], torch.Tensor]:
+        """The card's similarity as the retrieval metrics take it: "cosine" or "dot", else the model's own
+        (N, d) x (M, d) -> (N, M) function (MaxSim for multi-vector models)."""
+        sim = self.embedder.meta.similarity
+        if sim == "cosine" or sim == "dot":
+            return sim
+        return self.embedder.encoder.similarity
+
+    @property
+    def searches_text(self) -> bool:
+        """The model ranks a text corpus itself (a `TextSearcher`: BM25) instead of embedding inputs."""
+        return isinstance(self.embedder.encoder, TextSearcher)
+
+    def search_texts(self, queries: Sequence[str], corpus: Sequence[str], k: int, *,
+                     languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A `TextSearcher`'s top `k` corpus positions per query and their scores (see `TextSearcher.search`);
+        TypeError for a model that embeds."""
+        encoder = self.embedder.encoder
+        if not isinstance(encoder, TextSearcher):
+            raise TypeError(f"model {encoder.name} embeds its inputs; it does not search texts")
+        return encoder.search(queries, corpus, k, languages=languages)
+
+    def images(self, images: ImageColumn, *, prompt_type: PromptType | None = None) -> Embeddings:
+        return self.embedder.images(images, prompt_type=prompt_type, split=self.context.split)
+
+    def texts(self, texts: Sequence[str], *, prompt_type: PromptType | None = None) -> Embeddings:
+        return self.embedder.texts(texts, prompt_type=prompt_type, split=self.context.split)
+
+    def fused(self, images: ImageColumn, texts: Sequence[str], *,
+              prompt_type: PromptType | None = None) -> Embeddings:
+        return self.embedder.fused(images, texts, prompt_type=prompt_type, split=self.context.split)
+
+    def dense(self, embeddings: Embeddings) -> np.ndarray:
+        """`embeddings` as (N, d) float32 rows; ModelOutputError for multi-vector embeddings."""
+        if isinstance(embeddings, MultiVector):
+            raise ModelOutputError(self.meta.name, self.embedder.task_name,
+                                   "this protocol needs one vector per input; this multi-vector (MaxSim) "
+                                   "model only runs retrieval-style tasks")
+        return embeddings
+
+    def image_vectors(self, images: ImageColumn) -> np.ndarray:
+        """(N, d) float32 image embeddings (see `dense`)."""
+        return self.dense(self.images(images))
+
+    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """(N, d) float32 text embeddings (see `dense`)."""
+        return self.dense(self.texts(texts))
+
+    def similarity(self, a: Embeddings, b: Embeddings) -> np.ndarray:
+        """(N, M) float32 scores of every row of `a` against every row of `b` under the model's similarity,
+        computed on the model's device (multi-vector sets are moved there block by block by MaxSim)."""
+        device = self.embedder.encoder.device
+
+        def on_device(e: Embeddings) -> Any:  # MaxSim moves multi-vector sets to the device in bounded blocks
+            return e if isinstance(e, MultiVector) else torch.from_numpy(e).to(device)
+
+        return self.embedder.encoder.similarity(on_device(a), on_device(b)).float().cpu().numpy()
+
+    def similarity_pairwise(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """(N,) scores of matching rows of two (N, d) arrays under the model's similarity."""
+        return self.embedder.encoder.similarity_pairwise(torch.from_numpy(a), torch.from_numpy(b)).cpu().numpy()

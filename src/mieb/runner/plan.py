@@ -99,8 +99,9 @@ def plan_model(model: ModelMeta, tasks: Sequence[Task], out_dir: Path | None, st
     """The jobs and steps left for `model` over `tasks`, reading results under `out_dir` (the model's
     revision folder; None: nothing is on disk). `order=False` keeps the selection's order (the local
     executor: one job at a time, so the order changes nothing but what the user watches)."""
+    from mieb.results.io import result_file
     from mieb.runner.run import _pending, _read_existing
-    from mieb.tasks.kinds.aggregate import Aggregate
+    from mieb.tasks.kinds.base import AggregateKind
 
     plan = ModelPlan(model)
     jobs: dict[str, Job] = {}
@@ -108,7 +109,7 @@ def plan_model(model: ModelMeta, tasks: Sequence[Task], out_dir: Path | None, st
     def existing_of(task: Task) -> TaskResult | None:
         if out_dir is None:
             return None
-        return _read_existing(out_dir / f"{task.name}.json")
+        return _read_existing(result_file(out_dir, task.name))
 
     def add_job(task: Task, existing: TaskResult | None, todo: list[tuple[str, str]]) -> None:
         if task.name in jobs:  # one job per result file: the union of the subsets asked for, in the task's order
@@ -130,7 +131,7 @@ def plan_model(model: ModelMeta, tasks: Sequence[Task], out_dir: Path | None, st
                 plan.missing.append(task.name)
             continue
         kind = task.kind
-        if isinstance(kind, Aggregate):
+        if isinstance(kind, AggregateKind):
             after = []
             for sub in kind.subtasks(task):
                 sub_existing = existing_of(sub)

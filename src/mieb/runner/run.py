@@ -1,43 +1,58 @@
-"""Running tasks against a model: selection, skipping finished work, writing results, surviving failures."""
+"""Running tasks against a model: selection, skipping finished work, writing results, surviving failures.
+
+`MIEB.run` plans the run (`mieb.runner.plan`: the jobs left, aggregates after their subtasks) and hands
+the plan to an executor: the local one below (one job after another in this process) or the Ray one
+(`mieb.runner.ray`). Both compute a task with `_RunContext._compute` (loaders, Embedder, scorers) and
+record results and failures through `ResultSink`.
+"""
 
 from __future__ import annotations
 
 import copy
+import errno
 import logging
 import os
 import platform
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mieb import hub
+from mieb.atomic import remove_stale_temporaries
 from mieb.errors import MiebError, ModalityError, UsageError
+from mieb.locks import Lease, task_lease
 from mieb.models.meta import ModelMeta
 from mieb.results.io import (
+    ERRORS_FOLDER,
     OVERWRITE_STRATEGIES,
     OverwriteStrategy,
+    error_file,
     model_dir,
+    result_file,
     write_json_atomic,
 )
+from mieb.results.load import MODEL_META_FILE
 from mieb.results.schema import TaskResult
+from mieb.tasks.kinds.base import AggregateKind, SplitContext, TaskKind
 from mieb.tasks.task import Task
 
 if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
     from mieb.models.encoder import Encoder
     from mieb.runner.embedder import Embedder
-    from mieb.runner.plan import Job, ModelPlan, Step
+    from mieb.runner.plan import ModelPlan, Step
     from mieb.runner.ray.executor import RayExecutor
 
 logger = logging.getLogger("mieb")
 
-_VERSIONED = ("mieb", "torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
+_VERSIONED = ("torch", "transformers", "datasets", "numpy", "scikit-learn", "scipy", "pillow")
 
 
 def library_versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
+    out: dict[str, str | None] = {"python": platform.python_version(), "mieb": mieb_version()}
     for dist in _VERSIONED:
         try:
             out[dist] = importlib_metadata.version(dist)
@@ -47,10 +62,9 @@ def library_versions() -> dict[str, str | None]:
 
 
 def mieb_version() -> str:
-    try:
-        return importlib_metadata.version("mieb")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
+    from mieb import __version__
+
+    return __version__
 
 
 @dataclass
@@ -121,7 +135,7 @@ class MIEB:
 
     def run(
         self,
-        model: Encoder | ModelMeta | str | Sequence[ModelMeta | str],
+        model: Encoder | ModelMeta | str | list[ModelMeta | str] | tuple[ModelMeta | str, ...],
         *,
         output_folder: str | Path | None = "results",
         overwrite_strategy: OverwriteStrategy = "only-missing",
@@ -145,13 +159,23 @@ class MIEB:
         and returns what is on disk. A failing task is recorded under `errors/` and the run goes on,
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
-        reused by every later task and run; False disables it, a path relocates it.
+        reused by every later task and run; False disables it, a path relocates it; a cache fault
+        (corrupt file, read-only location, full disk) is one warning, never an error.
 
         `executor`: "local" (default) computes the tasks one after another in this process; "ray", or a
         configured `mieb.runner.ray.RayExecutor`, spreads them over a Ray cluster or this machine's GPUs
         (docs/ray.md). Both run the same plan (`mieb.runner.plan`), loaders, Embedder and scorers, and
         write the same results. The Ray executor needs the model by name, card or folder (its encoders
-        load it); it raises InfeasibleRequestError when no node can ever hold an encoder.
+        load it) and raises `mieb.runner.ray.InfeasibleRequestError` (a UsageError), before writing
+        anything, when no node of the cluster can hold an encoder or a job.
+
+        Runs sharing `output_folder` compute each task once: a task is computed under a lease, and a
+        run that finds one held does its other tasks first, then waits and reuses the result. Whether
+        the Hugging Face Hub can be reached is found out once (HF_HUB_OFFLINE is honoured); without it,
+        tasks whose model or dataset is not cached locally fail at once with the fix in the message.
+        Raises `mieb.paths.UnsafeNameError` (a UsageError) before writing anything if a model name,
+        revision or task name cannot name a file, and MiebError when the results' disk is full.
+        See docs/guarantees.md.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
@@ -164,10 +188,11 @@ class MIEB:
                                cache if isinstance(cache, bool) else os.fspath(cache))
         ray_executor, owned = _ray_executor(executor)
         try:
-            if isinstance(model, (list, tuple)):
-                return [self._run_model(m, settings, ray_executor, output_folder, raise_errors, progress)
-                        for m in model]
-            return self._run_model(model, settings, ray_executor, output_folder, raise_errors, progress)
+            with hub.run_scope():  # whether the Hub can be reached is found out at most once per run
+                if isinstance(model, (list, tuple)):
+                    return [self._run_model(m, settings, ray_executor, output_folder, raise_errors, progress)
+                            for m in model]
+                return self._run_model(model, settings, ray_executor, output_folder, raise_errors, progress)
         finally:
             if owned and ray_executor is not None:
                 ray_executor.close()
@@ -193,31 +218,31 @@ class MIEB:
                 raise UsageError("the Ray executor loads the model on its encoders: give the model's name, card "
                                  "or checkpoint folder, not a loaded Encoder")
             meta = model.meta
-        out_dir = (model_dir(output_folder, meta.folder_name, meta.revision_folder) if output_folder is not None
-                   else None)
+        out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
         plan = plan_model(meta, self.tasks, out_dir, settings.strategy, order=ray_executor is not None)
-        sink = _Sink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)})
+        sink = ResultSink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)})
         for name, result in plan.finished.items():
             if name in sink.order:
                 sink.report.results.append(result)
                 sink.report.skipped.append(name)
         sink.report.missing.extend(plan.missing)
         if plan.pending:
-            if ray_executor is not None and plan.jobs:
-                ray_executor.check_feasible()  # before anything is written
-            if out_dir is not None:
-                write_json_atomic(out_dir / "model_meta.json", meta.to_dict())
             if ray_executor is not None:
+                if plan.jobs:
+                    ray_executor.check_feasible()  # before anything is written
+                sink.write_model_meta()
                 _run_on_ray(plan, settings, ray_executor, sink)
             else:
-                encoder = model if card is None else _load(card, settings)
-                _run_locally(plan, settings, encoder, sink, progress)  # type: ignore[arg-type]
+                encoder = model if card is None else sink.load(card, settings, plan)
+                if encoder is not None:
+                    sink.write_model_meta()
+                    _run_locally(plan, settings, encoder, sink, progress)  # type: ignore[arg-type]
         sink.report.results.sort(key=lambda r: sink.order.get(r.task_name, len(sink.order)))
         return sink.report
 
 
 def _ray_executor(executor: Literal["local", "ray"] | RayExecutor) -> tuple[RayExecutor | None, bool]:
-    """(the Ray executor to use or None for the local one, whether it was made here and must be closed)."""
+    """(the Ray executor to use, or None for the local one; whether it was made here and must be closed)."""
     from mieb.runner.ray.executor import RayExecutor
 
     if isinstance(executor, RayExecutor):
@@ -229,16 +254,66 @@ def _ray_executor(executor: Literal["local", "ray"] | RayExecutor) -> tuple[RayE
     raise UsageError(f"executor must be 'local', 'ray' or a RayExecutor, not {executor!r}")
 
 
-def _load(card: ModelMeta, settings: RunSettings) -> Encoder:
+class TaskBusy(Exception):
+    """Another run holds the task's lease (raised only while the runner is not waiting for leases)."""
+
+    def __init__(self, task: str, holder: str):
+        super().__init__(f"task {task} is held by {holder}")
+        self.task, self.holder = task, holder
+
+
+class ModelLoadError(MiebError):
+    """A model could not be loaded; the message names it, its revision and, when offline, the fix."""
+
+
+def _load_model(card: ModelMeta, device: str | None, precision: str | None, trust_remote_code: bool) -> Encoder:
+    """`get_model`, with an unreachable Hub found out first (so loading fails at once, not after retries)
+    and any failure turned into a `ModelLoadError` naming the model and its revision."""
     from mieb.models.registry import get_model
 
-    return get_model(card, device=settings.device, precision=settings.precision,
-                     trust_remote_code=settings.trust_remote_code)
+    repo = hub.model_repo(card)
+    current = hub.status() if repo is not None else hub.HubStatus(True, "")
+    online = current.reachable
+    if repo is not None and not online and not hub.model_cached(repo, card.revision):  # fail before importing torch
+        raise ModelLoadError(hub.model_unavailable(card.name, card.revision, f"no snapshot of {repo} at that "
+                                                   "revision in the local cache", current))
+    try:
+        return get_model(card, device=device, precision=precision, trust_remote_code=trust_remote_code)
+    except MiebError:
+        raise
+    except Exception as e:
+        first_line = (str(e).strip().splitlines() or [""])[0]
+        why = f"{type(e).__name__}: {first_line}"
+        if not online:
+            raise ModelLoadError(hub.model_unavailable(card.name, card.revision, why, current)) from e
+        raise ModelLoadError(f"model {card.name} (revision {card.revision or 'default'}) could not be loaded: "
+                             f"{why}") from e
+
+
+def _prepare_output(meta: ModelMeta, tasks: list[Task], output_folder: str | Path | None) -> Path | None:
+    """The model's revision folder (None without output): every name checked before anything is written
+    (`UnsafeNameError`), and mieb's own stale temporaries from killed runs removed."""
+    if output_folder is None:
+        return None
+    out_dir = model_dir(output_folder, meta.folder_name, meta.revision_folder)
+    for task in tasks:
+        result_file(out_dir, task.name)
+    remove_stale_temporaries(out_dir)
+    remove_stale_temporaries(out_dir / ERRORS_FOLDER)
+    return out_dir
+
+
+def _disk_full(error: OSError, where: Path | None, task: str | None = None) -> MiebError:
+    what = f"the result of task {task}" if task else "results"
+    return MiebError(f"no space left on the device while writing {what} under {where} ({error}): the results written "
+                     "so far are intact; free some space and run the same command again to complete the rest")
 
 
 @dataclass
-class _Sink:
-    """Where finished and failed tasks go: the report and, with an output folder, the results layout."""
+class ResultSink:
+    """Where finished and failed tasks go, whichever executor computed them: the report and, with an output
+    folder, the results layout (`errors/<task>.json` for failures); and the task leases, so runs sharing
+    an output folder compute each task once."""
 
     report: RunReport
     out_dir: Path | None
@@ -248,7 +323,34 @@ class _Sink:
     computed: dict[str, TaskResult] = field(default_factory=dict)
 
     def path(self, task_name: str) -> Path | None:
-        return self.out_dir / f"{task_name}.json" if self.out_dir is not None else None
+        return result_file(self.out_dir, task_name) if self.out_dir is not None else None
+
+    def write_model_meta(self) -> None:
+        if self.out_dir is None:
+            return
+        try:
+            write_json_atomic(self.out_dir / MODEL_META_FILE, self.meta.to_dict())
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+            raise _disk_full(e, self.out_dir) from e
+
+    def load(self, card: ModelMeta, settings: RunSettings, plan: ModelPlan) -> Encoder | None:
+        """The model, or None when it cannot be loaded: then every task with work left fails at once with
+        the same message (finished ones are reported), unless `raise_errors`."""
+        try:
+            return _load_model(card, settings.device, settings.precision, settings.trust_remote_code)
+        except ModelLoadError as e:
+            if self.raise_errors:
+                raise
+            self.load_failed(e, plan)
+            return None
+
+    def load_failed(self, error: MiebError, plan: ModelPlan) -> None:
+        names = [*(j.name for j in plan.jobs), *(s.task.name for s in plan.steps)]
+        logger.error("%d task(s) cannot run: %s", len(names), error)
+        for name in names:
+            self.failed(name, str(error), None, log=False)
 
     def done(self, result: TaskResult, write: bool) -> None:
         """A computed result (`write`: put it on disk here; the local executor writes each split as it goes)."""
@@ -256,19 +358,35 @@ class _Sink:
         self.computed[name] = result
         if self.out_dir is not None:
             if write:
-                result.to_disk(self.out_dir / f"{name}.json")
-            (self.out_dir / "errors" / f"{name}.json").unlink(missing_ok=True)
+                try:
+                    result.to_disk(result_file(self.out_dir, name))
+                except OSError as e:
+                    if e.errno != errno.ENOSPC:
+                        raise
+                    raise _disk_full(e, self.out_dir, name) from e
+            error_file(self.out_dir, name).unlink(missing_ok=True)
         if name in self.order:
             self.report.results.append(result)
 
-    def failed(self, task_name: str, message: str, trace: str | None) -> None:
-        logger.error("task %s failed: %s", task_name, message)
+    def reused(self, result: TaskResult) -> None:
+        """A result another run finished while this one waited for it."""
+        self.computed[result.task_name] = result
+        if result.task_name in self.order:
+            self.report.results.append(result)
+            self.report.skipped.append(result.task_name)
+
+    def failed(self, task_name: str, message: str, trace: str | None, log: bool = True) -> None:
+        if log:
+            logger.error("task %s failed: %s", task_name, message)
         self.report.failures[task_name] = message
-        if self.out_dir is not None:
-            write_json_atomic(self.out_dir / "errors" / f"{task_name}.json", {
-                "task_name": task_name, "model": self.meta.name, "revision": self.meta.revision,
-                "error": message, "traceback": trace, "date": time.time(),
-            })
+        if self.out_dir is None:
+            return
+        path = error_file(self.out_dir, task_name)
+        try:
+            write_json_atomic(path, {"task_name": task_name, "model": self.meta.name, "revision": self.meta.revision,
+                                     "error": message, "traceback": trace, "date": time.time()})
+        except OSError as write_error:  # e.g. a full disk: the failure is still in the report and the log
+            logger.error("could not record the failure of task %s in %s: %s", task_name, path, write_error)
 
     def attempt(self, task_name: str, compute: Callable[[], TaskResult], write: bool) -> None:
         """Run `compute` for a task, recording its result or, unless `raise_errors`, its failure."""
@@ -279,24 +397,44 @@ class _Sink:
         except Exception as e:  # noqa: BLE001 - a failing task must not end the run
             if self.raise_errors:
                 raise
-            self.failed(task_name, str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}",
-                        traceback.format_exc())
+            if isinstance(e, OSError) and e.errno == errno.ENOSPC:  # every later write would fail the same way
+                raise _disk_full(e, self.out_dir, task_name) from e
+            self.failed(task_name, _message(e), traceback.format_exc())
             return
         self.done(result, write)
 
+    def lease(self, task: Task, wait: bool) -> Lease | None:
+        """The task's lease, taken (waiting for it if `wait`); None without an output folder. Raises
+        TaskBusy if another run holds it and `wait` is off."""
+        if self.out_dir is None:  # nothing is written, so nothing is shared
+            return None
+        lease = task_lease(self.out_dir, task.name)
+        if not lease.try_acquire():
+            if not wait:
+                raise TaskBusy(task.name, lease.holder())
+            logger.warning("waiting for task %s, which another run is computing (%s)", task.name, lease.holder())
+            lease.acquire()
+        return lease
+
+    def still_pending(self, task: Task, strategy: str) -> tuple[TaskResult | None, list[tuple[str, str]]]:
+        """(result on disk, pairs left) now, under the task's lease: another run may have finished it."""
+        existing = _read_existing(self.path(task.name))
+        return existing, _pending(task, existing, strategy)
+
     def sub_results(self, names: list[str], plan: ModelPlan) -> list[TaskResult | None]:
-        """The results an aggregate step combines: computed in this run, or on disk before it."""
+        """The results an aggregate step combines: computed in this run, or on disk."""
         out = []
         for name in names:
             result = self.computed.get(name) or plan.finished.get(name)
             if result is None and self.out_dir is not None:
-                result = _read_existing(self.out_dir / f"{name}.json")
+                result = _read_existing(result_file(self.out_dir, name))
             out.append(result)
         return out
 
 
-def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink: _Sink, progress: bool | None) -> None:
-    """The local executor: the plan's jobs one after another in this process, then its aggregate steps."""
+def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink: ResultSink, progress: bool | None) -> None:
+    """The local executor: the plan's jobs one after another in this process, then its aggregate steps,
+    each under its task's lease (a task another run holds is done last, once that run is finished)."""
     from mieb.runner.embedder import Embedder
     from mieb.runner.progress import progress_factory
 
@@ -310,40 +448,55 @@ def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink:
     embedder = Embedder(encoder, batch_size=settings.batch_size, num_workers=settings.num_workers, store=store,
                         progress=progress_factory(progress))
     ctx = _RunContext(encoder, embedder, sink.out_dir, settings.strategy, settings.batch_size)
-
     busy = 0.0
+    t_start = time.perf_counter()
 
-    def job(j: Job) -> Callable[[], TaskResult]:
-        def compute() -> TaskResult:
-            nonlocal busy
-            check_modalities(j.task, encoder)
+    def run(task: Task, sub: list[str] | None, wait: bool) -> bool:
+        """Compute `task` (an aggregate's from the results of `sub`); False if another run holds it."""
+        nonlocal busy
+        try:
+            check_modalities(task, encoder)
+            lease = sink.lease(task, wait)
+        except TaskBusy as e:
+            logger.warning("task %s is being computed by another run (%s): doing the other tasks first, then "
+                           "waiting for it", e.task, e.holder)
+            return False
+        except Exception as e:  # noqa: BLE001 - recorded like any failure of the task
+            if sink.raise_errors:
+                raise
+            sink.failed(task.name, _message(e), traceback.format_exc())
+            return True
+        try:
+            existing, todo = sink.still_pending(task, settings.strategy)
+            if not todo and existing is not None:
+                sink.reused(existing)
+                return True
+            subs = sink.sub_results(sub, plan) if sub is not None else None
             t0 = time.perf_counter()
-            try:
-                return ctx._compute(j.task, j.todo, j.existing, sink.path(j.name), None)
-            finally:
-                busy += time.perf_counter() - t0
-        return compute
+            sink.attempt(task.name, lambda: ctx._compute(task, todo, existing, sink.path(task.name), subs), False)
+            busy += time.perf_counter() - t0
+        finally:
+            if lease is not None:
+                lease.release()
+        return True
 
-    t0 = time.perf_counter()
-    for j in plan.jobs:
-        sink.attempt(j.name, job(j), write=False)
-    _run_steps(plan, ctx, sink)
+    units: list[tuple[Task, list[str] | None]] = [*((j.task, None) for j in plan.jobs),
+                                                   *((s.task, s.after) for s in plan.steps)]
+    held = [(task, sub) for task, sub in units if not run(task, sub, wait=False)]
+    for task, sub in held:  # done by now, or wait for it (its lease ends if its run is killed)
+        run(task, sub, wait=True)
     sink.report.workers.append(WorkerUsage("local", "local", f"{platform.node()} {encoder.device}", busy,
-                                           time.perf_counter() - t0, len(plan.jobs)))
+                                           time.perf_counter() - t_start, len(units)))
 
 
-def _run_steps(plan: ModelPlan, ctx: _RunContext, sink: _Sink) -> None:
-    """Aggregate steps, from the results of their subtasks (computed in this run or on disk)."""
-    for step in plan.steps:
-        def compute(step: Step = step) -> TaskResult:
-            check_modalities(step.task, ctx.encoder)
-            return ctx._compute(step.task, step.todo, step.existing, sink.path(step.task.name),
-                                sink.sub_results(step.after, plan))
-        sink.attempt(step.task.name, compute, write=False)
+def _message(e: BaseException) -> str:
+    """A failure as the user reads it: mieb's own errors as they are, others with their type."""
+    return str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
 
 
-def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, sink: _Sink) -> None:
-    """The Ray executor's jobs (results written here, on the driver, as they come back), then the steps."""
+def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, sink: ResultSink) -> None:
+    """The Ray executor's jobs (results written here, on the driver, as they come back), then the aggregate
+    steps, computed here from their subtasks' results."""
     from mieb.runner.embedder import Embedder
     from mieb.runner.ray.executor import Outcome
     from mieb.runner.ray.jobs import PoolEncoder
@@ -356,12 +509,20 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
             sink.failed(j.name, str(e), None)
 
     def record(outcome: Outcome) -> None:
-        if outcome.result is not None:
+        if outcome.reused is not None:
+            sink.reused(outcome.reused)
+        elif outcome.result is not None:
             sink.done(outcome.result, write=True)
         else:
             sink.failed(outcome.job.name, outcome.error or "failed", outcome.traceback)
 
-    info = executor.run(plan, settings, record, sink.report.workers)
+    try:
+        info = executor.run(plan, settings, record, sink)
+    except ModelLoadError as e:
+        if sink.raise_errors:
+            raise
+        sink.load_failed(e, plan)
+        return
     scoring = PoolEncoder(plan.model, info or {"precision": settings.precision or plan.model.precision,
                                                "precision_note": None, "maxsim_padding": "reference",
                                                "maxsim_block_bytes": None, "device": "cpu"})
@@ -369,7 +530,23 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
                  "scoring_device": "cpu", "encoder_device": scoring.encode_device}
     ctx = _RunContext(scoring, Embedder(scoring, batch_size=settings.batch_size, num_workers=0), sink.out_dir,
                       settings.strategy, settings.batch_size, executor=placement)
-    _run_steps(plan, ctx, sink)
+    for step in plan.steps:
+        lease = sink.lease(step.task, wait=True)
+        try:
+            existing, todo = sink.still_pending(step.task, settings.strategy)
+            if not todo and existing is not None:
+                sink.reused(existing)
+                continue
+            subs = sink.sub_results(step.after, plan)
+
+            def compute(step: Step = step, todo: list[tuple[str, str]] = todo, existing: TaskResult | None = existing,
+                        subs: list[TaskResult | None] = subs) -> TaskResult:
+                return ctx._compute(step.task, todo, existing, sink.path(step.task.name), subs)
+
+            sink.attempt(step.task.name, compute, write=False)
+        finally:
+            if lease is not None:
+                lease.release()
 
 
 @dataclass
@@ -393,19 +570,22 @@ class _RunContext:
         timings = dict((existing.mieb or {}).get("timings", {})) if existing else {}
         timings = {k: float(timings.get(k, 0.0)) for k in ("load", "encode", "score", "total")}
         result = existing
+        kind = task.kind
         for i, (split, subset) in enumerate(todo):
             t0 = time.perf_counter()
             enc0 = embedder.stats.seconds
-            embedder.split = split
-            if sub_results is not None:
-                if any(r is None for r in sub_results):
+            ctx = SplitContext(split, subset)
+            if isinstance(kind, AggregateKind):
+                finished = [r for r in sub_results or [] if r is not None]
+                if sub_results is None or len(finished) != len(sub_results):
                     raise MiebError(f"task {md.name}: a subtask has no result (overwrite strategy only-cache?)")
-                scores = task.kind.combine(task, split, sub_results)  # type: ignore[attr-defined]
+                scores = kind.combine(task, split, finished)
                 t1 = t2 = time.perf_counter()
             else:
-                data = task.kind.load(task, split, subset)
+                assert isinstance(kind, TaskKind)
+                data = kind.load(task, ctx)
                 t1 = time.perf_counter()
-                scores = task.kind.evaluate(task, data, embedder)
+                scores = kind.evaluate(task, data, embedder.bind(ctx))
                 t2 = time.perf_counter()
             enc = embedder.stats.seconds - enc0
             timings["load"] += t1 - t0
@@ -471,9 +651,14 @@ def _read_existing(path: Path | None) -> TaskResult | None:
         return None
     try:
         return TaskResult.from_disk(path)
+    except FileNotFoundError:  # another run set it aside between the two calls
+        return None
     except Exception as e:  # noqa: BLE001 - an unreadable file is set aside, never silently overwritten
         backup = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-        path.rename(backup)
+        try:
+            path.rename(backup)
+        except FileNotFoundError:
+            return None
         logger.warning("could not read %s (%s); moved it to %s and will recompute", path, e, backup)
         return None
 
@@ -513,7 +698,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "device": executor.get("encoder_device", str(encoder.device)),
             "batch_size": batch_size,
             "num_workers": embedder.num_workers,
-            "embedding_cache": embedder.store is not None,
+            "embedding_cache": embedder.store is not None and embedder.store.enabled,
             **({"maxsim": info} if (info := encoder.scoring_info()) is not None else {}),
         },
         "executor": copy.deepcopy(executor),  # a snapshot: a job's executor block grows while it runs

@@ -10,9 +10,12 @@ This module imports only pydantic: listing or filtering tasks never imports torc
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+
+from mieb.data.source import DatasetRef
+from mieb.paths import safe_component
 
 TaskType = Literal[
     "Any2AnyRetrieval",
@@ -26,7 +29,7 @@ TaskType = Literal[
     "ZeroShotClassification",
     "Compositionality",
 ]
-TASK_TYPES: tuple[str, ...] = TaskType.__args__  # type: ignore[attr-defined]
+TASK_TYPES: tuple[str, ...] = get_args(TaskType)
 
 TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
 Modality = Literal["image", "text"]
@@ -51,28 +54,17 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}-[A-Z][a-z]{3}$")
 
 
 class KindSettings(BaseModel):
-    """Base of every protocol-specific settings block; each kind module subclasses it."""
+    """Base of every protocol-specific settings block; each kind module subclasses it with a
+    `kind: Literal["<name>"]` field (the protocol's name) and its options, each with a default where the
+    reference has one."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     kind: str
 
 
-class DatasetRef(BaseModel):
-    """Where the data lives: a Hugging Face dataset pinned to a revision.
-
-    `generator` marks a dataset that mieb builds locally (the offline world): it is written once, in the
-    same Hugging Face layout as a hub dataset, and then loaded by the same `datasets.load_dataset` call.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    path: str
-    revision: str
-    generator: str | None = None
-    gated: bool = False
-
-
 class SplitStats(BaseModel):
-    """Size of one split as the reference's descriptive statistics report it."""
+    """Size of one split as the reference's descriptive statistics report it: rows (`n_samples`), images
+    and texts embedded, distinct labels, and for retrieval the numbers of queries and documents."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     n_samples: int
@@ -84,6 +76,31 @@ class SplitStats(BaseModel):
 
 
 class TaskMetadata(BaseModel):
+    """What a task is, as validated, immutable data (mteb's `TaskMetadata`, with the protocol's options in
+    `settings`). Recipe: docs/contributing.md.
+
+    Fields:
+        name: unique task name, no spaces or "/" (it names the result file `<name>.json`).
+        description: one or two sentences on what is evaluated.
+        type: the MIEB task type the leaderboard groups by (`TaskType`); `TYPE_KINDS` says which kinds
+            may run it.
+        category: "<query side>2<document side>" with i = image, t = text, c = class labels ("it2t":
+            image+text queries, text documents). Retrieval embeds each side with its modalities.
+        modalities: what the model must encode; for zero-shot tasks the ORDER also picks the scoring
+            path (docs/protocol.md, quirk 4).
+        dataset: the pinned dataset (`DatasetRef`: Hugging Face id or local folder, commit sha).
+        eval_splits: the dataset splits scored, each reported separately.
+        eval_langs: ISO 639-3 + script codes ("eng-Latn"): a list for a single-subset task, or
+            {hf_subset: languages} for a multilingual one (the subsets are the dict's keys).
+        main_score: the metric key reported as `main_score` (must be in the protocol's score dict).
+        settings: the kind-specific block (a `KindSettings` subclass; its `kind` names the protocol).
+        license, reference, bibtex_citation: the dataset's, as the reference cites it.
+        prompt: instructions by prompt type ({"query": ...}) for instruction-aware models.
+        protocol_version: bumped when the kind's scoring of this task changes; written into results.
+        stats: per split sizes (`SplitStats`, from the reference's descriptive statistics), for
+            `mieb list tasks --stats`; never used for scoring.
+    """
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
@@ -110,7 +127,7 @@ class TaskMetadata(BaseModel):
     def _name_is_identifier_like(cls, v: str) -> str:
         if not v or any(c.isspace() for c in v) or "/" in v:
             raise ValueError(f"task name {v!r} must be non-empty, without spaces or '/'")
-        return v
+        return safe_component(v, "task name")  # it names the task's result file
 
     @field_validator("eval_langs")
     @classmethod

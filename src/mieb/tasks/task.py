@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from mieb.tasks.metadata import TaskMetadata
 
 if TYPE_CHECKING:
-    from mieb.tasks.kinds.base import TaskKind
+    from mieb.data.hub_cache import DataNeed
+    from mieb.tasks.kinds.base import Kind
+
+CacheStatus = Literal["yes", "no", "partial", "local"]
 
 
 class Task:
@@ -28,10 +31,35 @@ class Task:
         return self.metadata.name
 
     @property
-    def kind(self) -> TaskKind:
+    def kind(self) -> Kind[Any]:
+        """The evaluation protocol (`TaskKind`, or `AggregateKind` for aggregates) named by the settings."""
         from mieb.tasks.kinds import get_kind
 
         return get_kind(self.metadata.settings.kind)
+
+    def data_needs(self) -> list[DataNeed]:
+        """Every dataset (config, split) this task reads for its selected subsets and eval splits, as its
+        protocol states them (an aggregate's are its subtasks'). Nothing is loaded."""
+        return self.kind.task_needs(self)
+
+    def cache_status(self) -> CacheStatus:
+        """Whether the local Hugging Face cache holds this task's data at its pinned revision (checked on
+        disk only): "yes", "no" or "partial"; "local" for a dataset mieb generates. An aggregate answers
+        for its subtask."""
+        from mieb.data.hub_cache import missing_needs
+        from mieb.tasks.kinds.base import AggregateKind
+
+        kind = self.kind
+        if isinstance(kind, AggregateKind):
+            return kind.subtasks(self)[0].cache_status()
+        ref = self.metadata.dataset
+        if ref.generator is not None:
+            return "local"
+        needs = self.data_needs()
+        missing = missing_needs(ref.path, ref.revision, needs)
+        if not missing:
+            return "yes"
+        return "no" if len(missing) == len(needs) else "partial"
 
     def filter_languages(self, languages: list[str]) -> Task | None:
         """Keep the subsets with any of `languages` ('eng' or 'eng-Latn'); None if none is left."""

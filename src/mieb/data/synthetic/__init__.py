@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -51,7 +50,8 @@ def materialize(key: str, version: str) -> Path:
     other's copy is discarded. Raises ValueError if `version` is not the builder's current version
     (the task metadata and the generator disagree: one of them changed without the other).
     """
-    from mieb.paths import offline_datasets_dir
+    from mieb.atomic import make_temporary_dir, remove_stale_temporaries
+    from mieb.paths import offline_datasets_dir, safe_component
 
     if key not in BUILDERS:
         raise KeyError(f"no offline dataset builder {key!r}; known: {sorted(BUILDERS)}")
@@ -61,12 +61,12 @@ def materialize(key: str, version: str) -> Path:
             f"offline dataset {key!r}: version {version!r} was requested but the generator in this "
             f"mieb is at version {builder.version!r}; update the task's dataset revision (or mieb)"
         )
-    root = offline_datasets_dir() / key
-    final = root / builder.version
+    root = offline_datasets_dir() / safe_component(key, "offline dataset key")
+    final = root / safe_component(builder.version, "offline dataset version")
     if _is_complete(final, key, builder.version):
         return final
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{builder.version}.building-", dir=root))
+    remove_stale_temporaries(root)  # builds killed mid-way
+    tmp = make_temporary_dir(final)
     try:
         t0 = time.perf_counter()
         builder.build(tmp)
@@ -81,7 +81,7 @@ def materialize(key: str, version: str) -> Path:
         (tmp / MARKER).write_text(json.dumps(info, indent=1) + "\n")
         if final.exists() and not _is_complete(final, key, builder.version):
             # A folder without the completion marker (e.g. copied in by hand): move it out of the way.
-            stale = root / f".{builder.version}.stale-{os.getpid()}-{time.time_ns()}"
+            stale = make_temporary_dir(final)
             try:
                 os.rename(final, stale)
                 shutil.rmtree(stale, ignore_errors=True)

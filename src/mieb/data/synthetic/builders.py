@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -243,6 +244,7 @@ def vqa_item(rs: np.random.RandomState, category: str) -> tuple[np.ndarray, str,
         o = W.sample_single(rs)
         img = W.render_scene(rs, [o])
         answer = {"color": o.color, "shape": o.shape, "position": o.position}[category]
+        assert answer is not None  # a single-object scene has a position
         return img, question, answer, list(W.ANSWERS[category]), [answer]
     if category == "count":
         n = rs.randint(1, 5)
@@ -302,8 +304,8 @@ def make_documents(rs):
     pages = [W.render_page(rs, *titles[i]) for i in order]
     page_titles = [titles[i] for i in order]
     q_order = rs.permutation(len(titles))
-    queries = {"query-id": [], "query": []}
-    qrels = {"query-id": [], "corpus-id": [], "score": []}
+    queries: dict[str, list[Any]] = {"query-id": [], "query": []}
+    qrels: dict[str, list[Any]] = {"query-id": [], "corpus-id": [], "score": []}
     for qi, ci in enumerate(q_order):
         ci = int(ci)
         queries["query-id"].append(qi)
@@ -354,7 +356,7 @@ def relation_item(rs: np.random.RandomState) -> tuple[np.ndarray, str, list[str]
 
 
 def make_compositionality(rs):
-    rows = {"images": [], "correct_caption": [], **{f"hard_text_{i}": [] for i in range(1, 5)}}
+    rows: dict[str, list[Any]] = {"images": [], "correct_caption": [], **{f"hard_text_{i}": [] for i in range(1, 5)}}
     for _ in range(200):
         img, cap, negs = relation_item(rs)
         rows["images"].append(image_value(img))
@@ -376,7 +378,7 @@ def sts_pair(rs: np.random.RandomState, lang: str) -> tuple[np.ndarray, np.ndarr
 def _sts_table(rs: np.random.RandomState, n: int, lang: str) -> Table:
     from datasets import Value
 
-    rows = {"sentence1": [], "sentence2": [], "score": []}
+    rows: dict[str, list[Any]] = {"sentence1": [], "sentence2": [], "score": []}
     for _ in range(n):
         i1, i2, score, _, _ = sts_pair(rs, lang)
         rows["sentence1"].append(image_value(i1))

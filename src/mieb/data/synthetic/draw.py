@@ -152,9 +152,9 @@ def background(rs: np.random.RandomState, h: int, w: int, lo: int = 85, hi: int 
     elif kind == 3:  # checks
         period = rs.randint(5, 13)
         c_amp = rs.randint(5, 13)
-        yy = (np.arange(h) // period)[:, None]
-        xx = (np.arange(w) // period)[None, :]
-        img = img + np.where((yy + xx) % 2 == 0, c_amp, -c_amp)[:, :, None].astype(np.float64)
+        cy = (np.arange(h) // period)[:, None]
+        cx = (np.arange(w) // period)[None, :]
+        img = img + np.where((cy + cx) % 2 == 0, c_amp, -c_amp)[:, :, None].astype(np.float64)
     grain = rs.randint(0, 7)
     if grain:
         img = img + rs.randint(-grain, grain + 1, size=(h, w, 1))

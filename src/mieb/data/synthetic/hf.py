@@ -56,6 +56,7 @@ def write_dataset_folder(
             h.update(split.encode() + b"\0" + (out_dir / rel).read_bytes())
             data_files.append({"split": split, "path": rel})
         configs.append({"config_name": config, "data_files": data_files})
+        assert features is not None, f"config {config} has no splits"
         infos.append(
             {
                 "config_name": config,

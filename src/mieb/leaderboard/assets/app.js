@@ -41,12 +41,13 @@
     if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
     el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
-  function fmt(x) { return x === null || x === undefined ? "" : x.toFixed(2); }
+  // Numbers arrive rounded once by mieb (the CLI's digits, DATA.digits); toFixed only prints them.
+  function fmt(x) { return x === null || x === undefined ? "" : x.toFixed(DATA.digits); }
   function fmtParams(n) {
     if (!n) return "";
     return n >= 1e9 ? (n / 1e9).toFixed(1) + "B" : Math.round(n / 1e6) + "M";
   }
-  function fmtCi(ci) { return ci ? ci[0].toFixed(1) + "\u2013" + ci[1].toFixed(1) : ""; }
+  function fmtCi(ci) { return ci ? fmt(ci[0]) + "\u2013" + fmt(ci[1]) : ""; }
   function spaced(type) { return type.replace(/([a-z])([A-Z])/g, "$1 $2"); }  // display only: "Image Classification"
   function wrapWords(text, width) {
     var lines = [];
@@ -422,7 +423,7 @@
           return h("tr", null, h("th", { scope: "row", "class": "model" }, ra.rank + ". " + short(DATA.models[ra.m].label, 34)), shown.map(function (rb) {
             if (ra === rb) return h("td", { "class": "self" }, "");
             var a = pos[ra.m], c = pos[rb.m], sg = b.pairs.sig[a][c];
-            var tip = DATA.models[ra.m].label + " \u2212 " + DATA.models[rb.m].label + " = " + fmt(ra.mean - rb.mean) + "; p (Holm) = " + b.pairs.p_holm[a][c];
+            var tip = DATA.models[ra.m].label + " \u2212 " + DATA.models[rb.m].label + " = " + fmt(b.pairs.diff[a][c]) + "; p (Holm) = " + b.pairs.p_holm[a][c];
             return h("td", { "class": sg > 0 ? "win" : sg < 0 ? "loss" : "tie", title: tip }, sg > 0 ? "\u25b2" : sg < 0 ? "\u25bc" : "\u00b7");
           }));
         })));

@@ -37,8 +37,8 @@ def _card(name: str, revision: str, *, family: str, loader: str, n_parameters: i
         n_parameters=n_parameters,
         embed_dim=embed_dim,
         similarity="max_sim",
-        precision=precision,  # type: ignore[arg-type]
-        fusion=fusion,  # type: ignore[arg-type]
+        precision=precision,
+        fusion=fusion,
         image=ImagePreprocessing(input="pil"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs=loader_kwargs,

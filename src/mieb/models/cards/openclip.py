@@ -37,7 +37,7 @@ EVA_CLIP_CITATION = """@article{EVA-CLIP,
 
 def torchvision_image(size: int = 224, mean: tuple[float, float, float] = CLIP_MEAN,
                       std: tuple[float, float, float] = CLIP_STD, interpolation: str = "bicubic") -> ImagePreprocessing:
-    return ImagePreprocessing(size=size, crop_size=size, interpolation=interpolation,  # type: ignore[arg-type]
+    return ImagePreprocessing(size=size, crop_size=size, interpolation=interpolation,
                               crop_rounding="round", mean=mean, std=std)
 
 

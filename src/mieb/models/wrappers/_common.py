@@ -1,9 +1,11 @@
-"""Helpers every wrapper family shares: weights resolution, optional backends, preprocessing checks."""
+"""Helpers every wrapper family shares: weights resolution, pooled outputs, optional backends,
+preprocessing checks. A new family's wrapper imports its plumbing from here."""
 
 from __future__ import annotations
 
 import importlib
 import logging
+from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,12 +15,24 @@ import torch
 from mieb.errors import MissingDependencyError
 from mieb.models.cards._folder import image_preprocessing_from_folder
 from mieb.models.meta import ModelMeta
-from mieb.models.wrappers.clip import pooled, resolve_weights
-
-__all__ = ["check_no_options", "check_preprocessing", "dtype_kwarg", "pooled", "require", "resolve_weights",
-           "tokenizer_kwargs"]
 
 logger = logging.getLogger(__name__)
+
+
+def resolve_weights(meta: ModelMeta) -> tuple[str, str | None]:
+    """(what from_pretrained gets, revision): a hub id with the card's revision, or a local folder."""
+    source = meta.weights_source
+    if source.startswith("bundled:"):
+        folder = resources.files("mieb.models") / "weights" / source.removeprefix("bundled:")
+        return str(Path(str(folder))), None
+    if Path(source).is_dir():
+        return source, None
+    return source, meta.revision
+
+
+def pooled(output: Any) -> torch.Tensor:
+    """transformers 5 returns a model output from get_*_features; 4.x returned the tensor."""
+    return output if isinstance(output, torch.Tensor) else output.pooler_output
 
 
 def require(module: str, extra: str | None, purpose: str) -> ModuleType:

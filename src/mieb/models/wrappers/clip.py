@@ -9,30 +9,13 @@ and normalised by the framework, as the slow CLIPImageProcessor would produce th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import torch
 
 from mieb.models.encoder import EncodeContext, Encoder
 from mieb.models.meta import ModelMeta
-
-
-def resolve_weights(meta: ModelMeta) -> tuple[str, str | None]:
-    """(what from_pretrained gets, revision): a hub id with the card's revision, or a local folder."""
-    source = meta.weights_source
-    if source.startswith("bundled:"):
-        folder = resources.files("mieb.models") / "weights" / source.removeprefix("bundled:")
-        return str(Path(str(folder))), None
-    if Path(source).is_dir():
-        return source, None
-    return source, meta.revision
-
-
-def pooled(output: Any) -> torch.Tensor:
-    """transformers 5 returns a model output from get_*_features; 4.x returned the tensor."""
-    return output if isinstance(output, torch.Tensor) else output.pooler_output
+from mieb.models.wrappers._common import pooled, resolve_weights
 
 
 class CLIPEncoder(Encoder):

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MiebError, UsageError
 from mieb.runner.plan import SHARD_SIZE, ModelPlan, max_jobs_in_flight
-from mieb.runner.run import RunSettings, WorkerUsage
+from mieb.runner.run import ModelLoadError, RunSettings, WorkerUsage
 
 if TYPE_CHECKING:
     from mieb.results.schema import TaskResult
     from mieb.runner.plan import Job
+    from mieb.runner.run import ResultSink
 
 logger = logging.getLogger("mieb")
 
@@ -34,10 +35,12 @@ class InfeasibleRequestError(UsageError):
 
 @dataclass
 class Outcome:
-    """What the driver learnt of one job: its result or its error, and where it ran."""
+    """What the driver learnt of one job: its result or its error and where it ran, or the result another
+    run wrote meanwhile (`reused`)."""
 
     job: Job
     result: TaskResult | None = None
+    reused: TaskResult | None = None
     error: str | None = None
     traceback: str | None = None
     worker: dict[str, Any] = field(default_factory=dict)
@@ -142,15 +145,19 @@ class RayExecutor:
 
     # -- running a model's plan -----------------------------------------------------------------------
     def run(self, plan: ModelPlan, settings: RunSettings, record: Callable[[Outcome], None],
-            usage: list[WorkerUsage]) -> dict[str, Any] | None:
+            sink: ResultSink) -> dict[str, Any] | None:
         """Compute `plan.jobs` on the cluster, calling `record` (on this thread) for each job as it ends;
-        returns the first encoder's description (None without jobs). Aggregate steps are the caller's (they
-        need only results). Each encoder's and job worker's usage is appended to `usage`."""
+        returns the first encoder's description (None without jobs). Each job runs under its task's lease
+        (`sink.lease`), taken here before it is submitted: a task another run holds is done last, or
+        reused if that run finished it. Aggregate steps are the caller's (they need only results). Each
+        encoder's and job worker's usage is appended to the report's `workers`. Raises ModelLoadError if
+        the encoders cannot load the model."""
         if not plan.jobs:
             return None
         import ray
 
         from mieb.runner.ray.jobs import EncoderSpec, JobSpec, TransientJobError, actor_classes, run_job
+        from mieb.runner.run import TaskBusy
 
         n_encoders = self.check_feasible()
         worker_cls, queue_cls = actor_classes()
@@ -164,6 +171,7 @@ class RayExecutor:
                                        **env).remote(spec, f"encoder-{i}")
                     for i, name in enumerate(names)]
         queue = None
+        running: dict[Any, tuple[Job, float, Any]] = {}
         try:
             infos = self._ready(encoders, plan)
             queue = queue_cls.options(num_cpus=0, max_restarts=self.max_retries, max_task_retries=self.max_retries
@@ -173,33 +181,61 @@ class RayExecutor:
             info = infos[0]
             in_flight = max_jobs_in_flight(n_encoders)
             t0 = time.time()
-            todo = list(plan.jobs)
-            running: dict[Any, tuple[Job, float]] = {}
+            todo, held = list(plan.jobs), []
             job_usage: dict[str, WorkerUsage] = {}
-            while todo or running:
+
+            def submit(job: Job, wait: bool) -> None:
+                try:
+                    lease = sink.lease(job.task, wait)
+                except TaskBusy as e:
+                    logger.warning("task %s is being computed by another run (%s): doing the other tasks first, "
+                                   "then waiting for it", e.task, e.holder)
+                    held.append(job)
+                    return
+                existing, pairs = sink.still_pending(job.task, settings.strategy)
+                if not pairs and existing is not None:  # another run finished it meanwhile
+                    if lease is not None:
+                        lease.release()
+                    record(Outcome(job, reused=existing))
+                    return
+                job.existing, job.todo = existing, pairs
+                job_spec = JobSpec(job, settings.strategy, settings.batch_size, self.shard_size, settings.cache,
+                                   self.shared_cache, info, in_flight=n_encoders + 1)
+                running[remote_job.remote(job_spec, queue)] = (job, time.time(), lease)
+
+            while todo or running or held:
                 while todo and len(running) < in_flight:
-                    job = todo.pop(0)
-                    job_spec = JobSpec(job, settings.strategy, settings.batch_size, self.shard_size, settings.cache,
-                                       self.shared_cache, info, in_flight=n_encoders + 1)
-                    running[remote_job.remote(job_spec, queue)] = (job, time.time())
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=self.poll_s)
+                    submit(todo.pop(0), wait=False)
+                if not todo and not running and held:  # only tasks other runs hold are left: wait for them
+                    submit(held.pop(0), wait=True)
+                    continue
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=self.poll_s) if running else ([], [])
                 for ref in ready:
-                    job, _started = running.pop(ref)
+                    job, _started, lease = running.pop(ref)
                     outcome = self._outcome(ref, job)
                     _add_job_usage(job_usage, outcome)
-                    record(outcome)
-                for ref, (job, started) in list(running.items()):
+                    try:
+                        record(outcome)
+                    finally:
+                        if lease is not None:
+                            lease.release()
+                for ref, (job, started, lease) in list(running.items()):
                     if time.time() - started > self.job_timeout_s:
                         ray.cancel(ref, force=True)
                         running.pop(ref)
+                        if lease is not None:
+                            lease.release()
                         record(Outcome(job, error=f"job did not finish within {self.job_timeout_s:.0f} s "
                                                   "(job_timeout_s); cancelled"))
             wall = time.time() - t0
             for u in job_usage.values():
                 u.alive = wall
-            usage.extend(self._encoder_usage(encoders, infos))
-            usage.extend(job_usage.values())
+            sink.report.workers.extend(self._encoder_usage(encoders, infos))
+            sink.report.workers.extend(job_usage.values())
         finally:
+            for _job, _started, lease in running.values():  # interrupted: nothing more is written for them
+                if lease is not None:
+                    lease.release()
             for actor in [*encoders, *([queue] if queue is not None else [])]:
                 ray.kill(actor, no_restart=True)
         return info
@@ -219,7 +255,8 @@ class RayExecutor:
                             "what is pending") from None
         except RayActorError as e:
             cause = getattr(e, "cause", None) or e
-            raise MiebError(f"model {plan.model.name} could not be loaded by an encoder: {_first_line(cause)}") from e
+            raise ModelLoadError(f"model {plan.model.name} (revision {plan.model.revision or 'default'}) could not be "
+                                 f"loaded by an encoder: {_first_line(cause)}") from e
 
     def _outcome(self, ref: Any, job: Job) -> Outcome:
         import ray

@@ -114,6 +114,7 @@ class EncodeRequest:
     images: list[RawImage] | None = None
     items: list[tuple[int, str | None]] | None = None
     texts: list[str] | None = None
+    split: str | None = None  # named in errors
 
 
 @dataclass
@@ -194,7 +195,8 @@ class EncoderWorker:
         else:
             assert request.images is not None and request.items is not None
             column = ShippedImages(request.images, request.items)
-            batches = emb.encode_images_uncached(column, ctx, request.texts if request.what == "fused" else None)
+            batches = emb.encode_images_uncached(column, ctx, request.texts if request.what == "fused" else None,
+                                                 request.split)
         rows: list[Any] = [None] * len(request.keys)
         for positions, out in batches:
             for j, p in enumerate(positions):
@@ -295,13 +297,13 @@ class PoolEncoding:
     by_encoder: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def images(self, embedder: Embedder, images: ImageColumn, todo: list[int], keys: list[bytes],
-               ctx: EncodeContext, texts: list[str] | None) -> Batches:
+               ctx: EncodeContext, texts: list[str] | None, split: str | None) -> Batches:
         def request(a: int, b: int) -> EncodeRequest:
             part = images.subset(todo[a:b])
             raws = [portable(r) for r in part.iter_raw()]
             pair_texts = [texts[p] for p in todo[a:b]] if texts is not None else None
             return EncodeRequest("fused" if texts is not None else "images", keys[a:b], ctx, raws, part.items,
-                                 pair_texts)
+                                 pair_texts, split)
 
         return self._run(embedder, todo, request)
 

@@ -13,7 +13,10 @@ from mieb.tasks.metadata import TaskMetadata
 
 
 def load_catalog() -> dict[str, TaskMetadata]:
-    """All registered task metadata by name; a name defined twice is an error."""
+    """All registered task metadata by name. A name defined twice is an error, and so is what a task's
+    protocol rejects (`Kind.check`: e.g. a custom loader name that no protocol registers)."""
+    from mieb.tasks.kinds import get_kind
+
     out: dict[str, TaskMetadata] = {}
     where: dict[str, str] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -27,4 +30,6 @@ def load_catalog() -> dict[str, TaskMetadata]:
                 )
             out[meta.name] = meta
             where[meta.name] = module.__name__
+    for meta in out.values():
+        get_kind(meta.settings.kind).check(meta)
     return out

@@ -1,12 +1,17 @@
 """Bibliographic data of the datasets in the catalog, as the reference cites them (BibTeX).
 
 Several tasks share a citation (one dataset probed, clustered and zero-shot classified; one paper for a
-family of datasets), so each entry is defined once here.
+family of datasets), so each entry is defined once here, as `CITATIONS.NAME`; a name registered twice
+raises.
 """
 
 from __future__ import annotations
 
-BIRDSNAP = r"""
+from mieb.tasks.catalog._common import Registry
+
+CITATIONS: Registry[str] = Registry("citation")
+
+CITATIONS.BIRDSNAP = r"""
 @inproceedings{Berg_2014_CVPR,
   author = {Berg, Thomas and Liu, Jiongxin and Woo Lee, Seung and Alexander, Michelle L. and Jacobs, David W. and Belhumeur, Peter N.},
   booktitle = {Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR)},
@@ -16,7 +21,7 @@ BIRDSNAP = r"""
 }
 """
 
-CALTECH101 = r"""
+CITATIONS.CALTECH101 = r"""
 @inproceedings{1384978,
   author = {Li Fei-Fei and Fergus, R. and Perona, P.},
   booktitle = {2004 Conference on Computer Vision and Pattern Recognition Workshop},
@@ -30,7 +35,7 @@ CALTECH101 = r"""
 }
 """
 
-CIFAR = r"""
+CITATIONS.CIFAR = r"""
 @techreport{Krizhevsky09learningmultiple,
   author = {Alex Krizhevsky},
   institution = {},
@@ -39,7 +44,7 @@ CIFAR = r"""
 }
 """
 
-CLIP = r"""
+CITATIONS.CLIP = r"""
 @article{radford2021learning,
   author = {Radford, Alec and Kim, Jong Wook and Hallacy, Chris and Ramesh, Aditya and Goh, Gabriel and Agarwal, Sandhini and Sastry, Girish and Askell, Amanda and Mishkin, Pamela and Clark, Jack and others},
   journal = {arXiv preprint arXiv:2103.00020},
@@ -48,7 +53,7 @@ CLIP = r"""
 }
 """
 
-DTD = r"""
+CITATIONS.DTD = r"""
 @inproceedings{cimpoi14describing,
   author = {M. Cimpoi and S. Maji and I. Kokkinos and S. Mohamed and and A. Vedaldi},
   booktitle = {Proceedings of the {IEEE} Conf. on Computer Vision and Pattern Recognition ({CVPR})},
@@ -57,7 +62,7 @@ DTD = r"""
 }
 """
 
-EUROSAT = r"""
+CITATIONS.EUROSAT = r"""
 @article{8736785,
   author = {Helber, Patrick and Bischke, Benjamin and Dengel, Andreas and Borth, Damian},
   doi = {10.1109/JSTARS.2019.2918242},
@@ -71,7 +76,7 @@ EUROSAT = r"""
 }
 """
 
-FER2013 = r"""
+CITATIONS.FER2013 = r"""
 @misc{goodfellow2015explainingharnessingadversarialexamples,
   archiveprefix = {arXiv},
   author = {Ian J. Goodfellow and Jonathon Shlens and Christian Szegedy},
@@ -83,7 +88,7 @@ FER2013 = r"""
 }
 """
 
-FGVC_AIRCRAFT = r"""
+CITATIONS.FGVC_AIRCRAFT = r"""
 @misc{maji2013finegrainedvisualclassificationaircraft,
   archiveprefix = {arXiv},
   author = {Subhransu Maji and Esa Rahtu and Juho Kannala and Matthew Blaschko and Andrea Vedaldi},
@@ -95,7 +100,7 @@ FGVC_AIRCRAFT = r"""
 }
 """
 
-FOOD101 = r"""
+CITATIONS.FOOD101 = r"""
 @inproceedings{bossard14,
   author = {Bossard, Lukas and Guillaumin, Matthieu and Van Gool, Luc},
   booktitle = {European Conference on Computer Vision},
@@ -104,7 +109,7 @@ FOOD101 = r"""
 }
 """
 
-GTSRB = r"""
+CITATIONS.GTSRB = r"""
 @inproceedings{6033395,
   author = {Stallkamp, Johannes and Schlipsing, Marc and Salmen, Jan and Igel, Christian},
   booktitle = {The 2011 International Joint Conference on Neural Networks},
@@ -118,7 +123,7 @@ GTSRB = r"""
 }
 """
 
-IMAGENET = r"""
+CITATIONS.IMAGENET = r"""
 @inproceedings{deng2009imagenet,
   author = {Deng, Jia and Dong, Wei and Socher, Richard and Li, Li-Jia and Kai Li and Li Fei-Fei},
   booktitle = {2009 IEEE Conference on Computer Vision and Pattern Recognition},
@@ -132,7 +137,7 @@ IMAGENET = r"""
 }
 """
 
-MNIST = r"""
+CITATIONS.MNIST = r"""
 @article{lecun2010mnist,
   author = {LeCun, Yann and Cortes, Corinna and Burges, CJ},
   journal = {ATT Labs [Online]. Available: http://yann.lecun.com/exdb/mnist},
@@ -142,7 +147,7 @@ MNIST = r"""
 }
 """
 
-OXFORD_FLOWERS = r"""
+CITATIONS.OXFORD_FLOWERS = r"""
 @inproceedings{4756141,
   author = {Nilsback, Maria-Elena and Zisserman, Andrew},
   booktitle = {2008 Sixth Indian Conference on Computer Vision, Graphics & Image Processing},
@@ -156,7 +161,7 @@ OXFORD_FLOWERS = r"""
 }
 """
 
-OXFORD_PETS = r"""
+CITATIONS.OXFORD_PETS = r"""
 @inproceedings{6248092,
   author = {Parkhi, Omkar M and Vedaldi, Andrea and Zisserman, Andrew and Jawahar, C. V.},
   booktitle = {2012 IEEE Conference on Computer Vision and Pattern Recognition},
@@ -170,7 +175,7 @@ OXFORD_PETS = r"""
 }
 """
 
-PATCH_CAMELYON = r"""
+CITATIONS.PATCH_CAMELYON = r"""
 @inproceedings{10.1007/978-3-030-00934-2_24,
   address = {Cham},
   author = {Veeling, Bastiaan S.
@@ -192,7 +197,7 @@ and Fichtinger, Gabor},
 }
 """
 
-RESISC45 = r"""
+CITATIONS.RESISC45 = r"""
 @article{7891544,
   author = {Cheng, Gong and Han, Junwei and Lu, Xiaoqiang},
   doi = {10.1109/JPROC.2017.2675998},
@@ -206,7 +211,7 @@ RESISC45 = r"""
 }
 """
 
-STANFORD_CARS = r"""
+CITATIONS.STANFORD_CARS = r"""
 @inproceedings{Krause2013CollectingAL,
   author = {Jonathan Krause and Jia Deng and Michael Stark and Li Fei-Fei},
   title = {Collecting a Large-scale Dataset of Fine-grained Cars},
@@ -215,7 +220,7 @@ STANFORD_CARS = r"""
 }
 """
 
-STL10 = r"""
+CITATIONS.STL10 = r"""
 @inproceedings{pmlr-v15-coates11a,
   address = {Fort Lauderdale, FL, USA},
   author = {Coates, Adam and Ng, Andrew and Lee, Honglak},
@@ -233,7 +238,7 @@ STL10 = r"""
 }
 """
 
-SUN397 = r"""
+CITATIONS.SUN397 = r"""
 @inproceedings{5539970,
   author = {Xiao, Jianxiong and Hays, James and Ehinger, Krista A. and Oliva, Aude and Torralba, Antonio},
   booktitle = {2010 IEEE Computer Society Conference on Computer Vision and Pattern Recognition},
@@ -246,7 +251,7 @@ SUN397 = r"""
 }
 """
 
-UCF101 = r"""
+CITATIONS.UCF101 = r"""
 @misc{soomro2012ucf101dataset101human,
   archiveprefix = {arXiv},
   author = {Khurram Soomro and Amir Roshan Zamir and Mubarak Shah},
@@ -258,7 +263,7 @@ UCF101 = r"""
 }
 """
 
-PASCAL_VOC = r"""
+CITATIONS.PASCAL_VOC = r"""
 @article{Everingham10,
   author = {Everingham, M. and Van~Gool, L. and Williams, C. K. I. and Winn, J. and Zisserman, A.},
   journal = {International Journal of Computer Vision},
@@ -271,7 +276,7 @@ PASCAL_VOC = r"""
 }
 """
 
-CLEVR = r"""
+CITATIONS.CLEVR = r"""
 @inproceedings{Johnson_2017_CVPR,
   author = {Johnson, Justin and Hariharan, Bharath and van der Maaten, Laurens and Fei-Fei, Li and Lawrence Zitnick, C. and Girshick, Ross},
   booktitle = {Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR)},
@@ -281,7 +286,7 @@ CLEVR = r"""
 }
 """
 
-BLINK = r"""
+CITATIONS.BLINK = r"""
 @article{fu2024blink,
   author = {Fu, Xingyu and Hu, Yushi and Li, Bangzheng and Feng, Yu and Wang, Haoyu and Lin, Xudong and Roth, Dan and Smith, Noah A and Ma, Wei-Chiu and Krishna, Ranjay},
   journal = {arXiv preprint arXiv:2404.12390},
@@ -290,7 +295,7 @@ BLINK = r"""
 }
 """
 
-CAMBRIAN = r"""
+CITATIONS.CAMBRIAN = r"""
 @article{tong2024cambrian,
   author = {Tong, Shengbang and Brown, Ellis and Wu, Penghao and Woo, Sanghyun and Middepogu, Manoj and Akula, Sai Charitha and Yang, Jihan and Yang, Shusheng and Iyer, Adithya and Pan, Xichen and others},
   journal = {arXiv preprint arXiv:2406.16860},
@@ -299,7 +304,7 @@ CAMBRIAN = r"""
 }
 """
 
-ARO = r"""
+CITATIONS.ARO = r"""
 @inproceedings{yuksekgonul2023and,
   author = {Yuksekgonul, Mert and Bianchi, Federico and Kalluri, Pratyusha and Jurafsky, Dan and Zou, James},
   booktitle = {The Eleventh International Conference on Learning Representations},
@@ -308,7 +313,7 @@ ARO = r"""
 }
 """
 
-SUGARCREPE = r"""
+CITATIONS.SUGARCREPE = r"""
 @article{hsieh2024sugarcrepe,
   author = {Hsieh, Cheng-Yu and Zhang, Jieyu and Ma, Zixian and Kembhavi, Aniruddha and Krishna, Ranjay},
   journal = {Advances in neural information processing systems},
@@ -318,7 +323,7 @@ SUGARCREPE = r"""
 }
 """
 
-WINOGROUND = r"""
+CITATIONS.WINOGROUND = r"""
 @misc{thrush2022winogroundprobingvisionlanguage,
   archiveprefix = {arXiv},
   author = {Tristan Thrush and Ryan Jiang and Max Bartolo and Amanpreet Singh and Adina Williams and Douwe Kiela and Candace Ross},
@@ -330,7 +335,7 @@ WINOGROUND = r"""
 }
 """
 
-IMAGECODE = r"""
+CITATIONS.IMAGECODE = r"""
 @article{krojer2022image,
   author = {Krojer, Benno and Adlakha, Vaibhav and Vineet, Vibhav and Goyal, Yash and Ponti, Edoardo and Reddy, Siva},
   journal = {arXiv preprint arXiv:2203.15867},
@@ -339,7 +344,7 @@ IMAGECODE = r"""
 }
 """
 
-PIXEL_LINGUIST = r"""
+CITATIONS.PIXEL_LINGUIST = r"""
 @article{xiao2024pixel,
   author = {Xiao, Chenghao and Huang, Zhuoxu and Chen, Danlu and Hudson, G Thomas and Li, Yizhi and Duan, Haoran and Lin, Chenghua and Fu, Jie and Han, Jungong and Moubayed, Noura Al},
   journal = {arXiv preprint arXiv:2402.08183},
@@ -348,7 +353,7 @@ PIXEL_LINGUIST = r"""
 }
 """
 
-CIRR = r"""
+CITATIONS.CIRR = r"""
 @inproceedings{liu2021image,
   author = {Liu, Zheyuan and Rodriguez-Opazo, Cristian and Teney, Damien and Gould, Stephen},
   booktitle = {Proceedings of the IEEE/CVF International Conference on Computer Vision},
@@ -358,7 +363,7 @@ CIRR = r"""
 }
 """
 
-CUB200 = r"""
+CITATIONS.CUB200 = r"""
 @article{welinder2010caltech,
   author = {Welinder, Peter and Branson, Steve and Mita, Takeshi and Wah, Catherine and Schroff, Florian and Belongie, Serge and Perona, Pietro},
   month = {09},
@@ -368,7 +373,7 @@ CUB200 = r"""
 }
 """
 
-EDIS = r"""
+CITATIONS.EDIS = r"""
 @inproceedings{liu2023edis,
   author = {Liu, Siqi and Feng, Weixi and Fu, Tsu-Jui and Chen, Wenhu and Wang, William},
   booktitle = {Proceedings of the 2023 Conference on Empirical Methods in Natural Language Processing},
@@ -378,7 +383,7 @@ EDIS = r"""
 }
 """
 
-FASHION200K = r"""
+CITATIONS.FASHION200K = r"""
 @inproceedings{han2017automatic,
   author = {Han, Xintong and Wu, Zuxuan and Huang, Phoenix X and Zhang, Xiao and Zhu, Menglong and Li, Yuan and Zhao, Yang and Davis, Larry S},
   booktitle = {Proceedings of the IEEE international conference on computer vision},
@@ -388,7 +393,7 @@ FASHION200K = r"""
 }
 """
 
-FASHION_IQ = r"""
+CITATIONS.FASHION_IQ = r"""
 @inproceedings{wu2021fashion,
   author = {Wu, Hui and Gao, Yupeng and Guo, Xiaoxiao and Al-Halah, Ziad and Rennie, Steven and Grauman, Kristen and Feris, Rogerio},
   booktitle = {Proceedings of the IEEE/CVF Conference on computer vision and pattern recognition},
@@ -398,7 +403,7 @@ FASHION_IQ = r"""
 }
 """
 
-FLICKR30K = r"""
+CITATIONS.FLICKR30K = r"""
 @article{Young2014FromID,
   author = {Peter Young and Alice Lai and Micah Hodosh and J. Hockenmaier},
   journal = {Transactions of the Association for Computational Linguistics},
@@ -410,7 +415,7 @@ FLICKR30K = r"""
 }
 """
 
-FORB = r"""
+CITATIONS.FORB = r"""
 @misc{wu2023forbflatobjectretrieval,
   archiveprefix = {arXiv},
   author = {Pengxiang Wu and Siman Wang and Kevin Dela Rosa and Derek Hao Hu},
@@ -422,7 +427,7 @@ FORB = r"""
 }
 """
 
-GLDV2 = r"""
+CITATIONS.GLDV2 = r"""
 @inproceedings{Weyand_2020_CVPR,
   author = {Weyand, Tobias and Araujo, Andre and Cao, Bingyi and Sim, Jack},
   booktitle = {Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)},
@@ -432,7 +437,7 @@ GLDV2 = r"""
 }
 """
 
-HATEFUL_MEMES = r"""
+CITATIONS.HATEFUL_MEMES = r"""
 @article{kiela2020hateful,
   author = {Kiela, Douwe and Firooz, Hamed and Mohan, Aravind and Goswami, Vedanuj and Singh, Amanpreet and Ringshia, Pratik and Testuggine, Davide},
   journal = {Advances in neural information processing systems},
@@ -443,7 +448,7 @@ HATEFUL_MEMES = r"""
 }
 """
 
-INFOSEEK = r"""
+CITATIONS.INFOSEEK = r"""
 @inproceedings{chen2023can,
   author = {Chen, Yang and Hu, Hexiang and Luan, Yi and Sun, Haitian and Changpinyo, Soravit and Ritter, Alan and Chang, Ming-Wei},
   booktitle = {Proceedings of the 2023 Conference on Empirical Methods in Natural Language Processing},
@@ -453,7 +458,7 @@ INFOSEEK = r"""
 }
 """
 
-MEMOTION = r"""
+CITATIONS.MEMOTION = r"""
 @inproceedings{sharma2020semeval,
   author = {Sharma, Chhavi and Bhageria, Deepesh and Scott, William and Pykl, Srinivas and Das, Amitava and Chakraborty, Tanmoy and Pulabaigari, Viswanath and Gamb{\"a}ck, Bj{\"o}rn},
   booktitle = {Proceedings of the Fourteenth Workshop on Semantic Evaluation},
@@ -463,7 +468,7 @@ MEMOTION = r"""
 }
 """
 
-MET = r"""
+CITATIONS.MET = r"""
 @inproceedings{ypsilantis2021met,
   author = {Ypsilantis, Nikolaos-Antonios and Garcia, Noa and Han, Guangxing and Ibrahimi, Sarah and Van Noord, Nanne and Tolias, Giorgos},
   booktitle = {Thirty-fifth Conference on Neural Information Processing Systems Datasets and Benchmarks Track (Round 2)},
@@ -472,7 +477,7 @@ MET = r"""
 }
 """
 
-MSCOCO = r"""
+CITATIONS.MSCOCO = r"""
 @inproceedings{lin2014microsoft,
   author = {Lin, Tsung-Yi and Maire, Michael and Belongie, Serge and Hays, James and Perona, Pietro and Ramanan, Deva and Doll{\'a}r, Piotr and Zitnick, C Lawrence},
   booktitle = {Computer Vision--ECCV 2014: 13th European Conference, Zurich, Switzerland, September 6-12, 2014, Proceedings, Part V 13},
@@ -483,7 +488,7 @@ MSCOCO = r"""
 }
 """
 
-DREAMSIM = r"""
+CITATIONS.DREAMSIM = r"""
 @article{fu2024dreamsim,
   author = {Fu, Stephanie and Tamir, Netanel and Sundaram, Shobhita and Chai, Lucy and Zhang, Richard and Dekel, Tali and Isola, Phillip},
   journal = {Advances in Neural Information Processing Systems},
@@ -493,7 +498,7 @@ DREAMSIM = r"""
 }
 """
 
-OVEN = r"""
+CITATIONS.OVEN = r"""
 @inproceedings{hu2023open,
   author = {Hu, Hexiang and Luan, Yi and Chen, Yang and Khandelwal, Urvashi and Joshi, Mandar and Lee, Kenton and Toutanova, Kristina and Chang, Ming-Wei},
   booktitle = {Proceedings of the IEEE/CVF International Conference on Computer Vision},
@@ -503,7 +508,7 @@ OVEN = r"""
 }
 """
 
-REVISITED_OXFORD_PARIS = r"""
+CITATIONS.REVISITED_OXFORD_PARIS = r"""
 @inproceedings{radenovic2018revisiting,
   author = {Radenovi{\'c}, Filip and Iscen, Ahmet and Tolias, Giorgos and Avrithis, Yannis and Chum, Ond{\v{r}}ej},
   booktitle = {Proceedings of the IEEE conference on computer vision and pattern recognition},
@@ -513,7 +518,7 @@ REVISITED_OXFORD_PARIS = r"""
 }
 """
 
-RP2K = r"""
+CITATIONS.RP2K = r"""
 @article{peng2020rp2k,
   author = {Peng, Jingtian and Xiao, Chang and Li, Yifan},
   journal = {arXiv preprint arXiv:2006.12634},
@@ -522,7 +527,7 @@ RP2K = r"""
 }
 """
 
-SCIMMIR = r"""
+CITATIONS.SCIMMIR = r"""
 @misc{wu2024scimmirbenchmarkingscientificmultimodal,
   archiveprefix = {arXiv},
   author = {Siwei Wu and Yizhi Li and Kang Zhu and Ge Zhang and Yiming Liang and Kaijing Ma and Chenghao Xiao and Haoran Zhang and Bohao Yang and Wenhu Chen and Wenhao Huang and Noura Al Moubayed and Jie Fu and Chenghua Lin},
@@ -534,7 +539,7 @@ SCIMMIR = r"""
 }
 """
 
-SOP = r"""
+CITATIONS.SOP = r"""
 @inproceedings{oh2016deep,
   author = {Oh Song, Hyun and Xiang, Yu and Jegelka, Stefanie and Savarese, Silvio},
   booktitle = {Proceedings of the IEEE conference on computer vision and pattern recognition},
@@ -544,7 +549,7 @@ SOP = r"""
 }
 """
 
-TU_BERLIN = r"""
+CITATIONS.TU_BERLIN = r"""
 @article{eitz2012humans,
   author = {Eitz, Mathias and Hays, James and Alexa, Marc},
   journal = {ACM Transactions on graphics (TOG)},
@@ -557,7 +562,7 @@ TU_BERLIN = r"""
 }
 """
 
-COLPALI = r"""
+CITATIONS.COLPALI = r"""
 @article{faysse2024colpali,
   author = {Faysse, Manuel and Sibille, Hugues and Wu, Tony and Viaud, Gautier and Hudelot, C{\'e}line and Colombo, Pierre},
   journal = {arXiv preprint arXiv:2407.01449},
@@ -566,7 +571,7 @@ COLPALI = r"""
 }
 """
 
-VISUAL_NEWS = r"""
+CITATIONS.VISUAL_NEWS = r"""
 @inproceedings{liu2021visual,
   author = {Liu, Fuxiao and Wang, Yinghan and Wang, Tianlu and Ordonez, Vicente},
   booktitle = {Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing},
@@ -576,7 +581,7 @@ VISUAL_NEWS = r"""
 }
 """
 
-VIZWIZ = r"""
+CITATIONS.VIZWIZ = r"""
 @inproceedings{gurari2018vizwiz,
   author = {Gurari, Danna and Li, Qing and Stangl, Abigale J and Guo, Anhong and Lin, Chi and Grauman, Kristen and Luo, Jiebo and Bigham, Jeffrey P},
   booktitle = {Proceedings of the IEEE conference on computer vision and pattern recognition},
@@ -586,7 +591,7 @@ VIZWIZ = r"""
 }
 """
 
-VQA2 = r"""
+CITATIONS.VQA2 = r"""
 @inproceedings{Goyal_2017_CVPR,
   author = {Goyal, Yash and Khot, Tejas and Summers-Stay, Douglas and Batra, Dhruv and Parikh, Devi},
   booktitle = {Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR)},
@@ -596,7 +601,7 @@ VQA2 = r"""
 }
 """
 
-WEBQA = r"""
+CITATIONS.WEBQA = r"""
 @inproceedings{chang2022webqa,
   author = {Chang, Yingshan and Narang, Mridu and Suzuki, Hisami and Cao, Guihong and Gao, Jianfeng and Bisk, Yonatan},
   booktitle = {Proceedings of the IEEE/CVF conference on computer vision and pattern recognition},
@@ -606,7 +611,7 @@ WEBQA = r"""
 }
 """
 
-IGLUE = r"""
+CITATIONS.IGLUE = r"""
 @inproceedings{bugliarello2022iglue,
   author = {Bugliarello, Emanuele and Liu, Fangyu and Pfeiffer, Jonas and Reddy, Siva and Elliott, Desmond and Ponti, Edoardo Maria and Vuli{\'c}, Ivan},
   booktitle = {International Conference on Machine Learning},
@@ -617,7 +622,7 @@ IGLUE = r"""
 }
 """
 
-XM3600 = r"""
+CITATIONS.XM3600 = r"""
 @inproceedings{thapliyal2022crossmodal,
   author = {Thapliyal, Ashish V and Tuset, Jordi Pont and Chen, Xi and Soricut, Radu},
   booktitle = {Proceedings of the 2022 Conference on Empirical Methods in Natural Language Processing},

@@ -7,9 +7,33 @@ the reference task table); nothing is read at import, so the catalog works witho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from mieb.tasks.metadata import DatasetRef, KindSettings, SplitStats, TaskMetadata
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named entries the catalog shares (dataset sources, citations), read as attributes (`cite.CIFAR`).
+
+    Each name can be registered once: registering a second entry under a taken name raises ValueError
+    instead of silently re-pointing every task that uses the name to the new entry.
+    """
+
+    def __init__(self, what: str):
+        object.__setattr__(self, "_what", what)
+
+    def __setattr__(self, name: str, value: T) -> None:
+        if name in vars(self):
+            raise ValueError(f"{self._what} {name!r} is already registered; choose another name")
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> T:  # only called for a name that was never registered
+        raise AttributeError(f"no {self._what} named {name!r}")
+
+    def names(self) -> list[str]:
+        return sorted(n for n in vars(self) if n != "_what")
 
 ENG = ["eng-Latn"]
 TEST = ["test"]

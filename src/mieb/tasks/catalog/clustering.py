@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mieb.tasks.catalog import _image_datasets as ds
 from mieb.tasks.catalog._common import Source, image_split, task
+from mieb.tasks.catalog._image_datasets import SOURCES as ds
 from mieb.tasks.kinds.clustering import ClusteringSettings
 from mieb.tasks.metadata import TaskMetadata
 

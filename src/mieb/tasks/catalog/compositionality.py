@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, task
 from mieb.tasks.kinds.compositionality import CompositionalitySettings
 from mieb.tasks.metadata import SplitStats, TaskMetadata

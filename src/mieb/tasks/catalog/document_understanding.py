@@ -1,11 +1,11 @@
 """DocumentUnderstanding: the ViDoRe benchmark, text queries against page screenshots (10 tasks).
 
-All ten share one layout (configs `queries`, `corpus`, `qrels`), loaded by `custom_loaders.vidore`.
+All ten share one layout (configs `queries`, `corpus`, `qrels`), loaded by the `vidore` loader (`mieb.tasks.kinds.retrieval_loaders`).
 """
 
 from __future__ import annotations
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, retrieval_split, task
 from mieb.tasks.kinds.retrieval import RetrievalSettings
 from mieb.tasks.metadata import TaskMetadata

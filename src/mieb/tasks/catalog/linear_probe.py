@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mieb.tasks.catalog import _image_datasets as ds
 from mieb.tasks.catalog._common import Source, image_split, task
+from mieb.tasks.catalog._image_datasets import SOURCES as ds
 from mieb.tasks.kinds.linear_probe import LinearProbeSettings
 from mieb.tasks.kinds.multilabel import MultilabelSettings
 from mieb.tasks.metadata import TaskMetadata

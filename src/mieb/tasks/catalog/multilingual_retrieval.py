@@ -6,7 +6,7 @@ code), built into queries / corpus / qrels by the custom loaders named below.
 
 from __future__ import annotations
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, retrieval_split, task
 from mieb.tasks.kinds.retrieval import RetrievalSettings
 from mieb.tasks.metadata import SplitStats, TaskMetadata

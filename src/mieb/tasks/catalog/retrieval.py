@@ -1,14 +1,14 @@
 """Any2AnyRetrieval: queries and documents of any modality, ranked by embedding similarity (45 tasks).
 
 Most datasets use the standard corpus / queries / qrels layout; HatefulMemes, Memotion and SciMMIR are
-built from plain splits by custom loaders (`mieb.data.custom_loaders`).
+built from plain splits by custom loaders (`mieb.tasks.kinds.retrieval_loaders`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, retrieval_split, task
 from mieb.tasks.kinds.retrieval import RetrievalSettings
 from mieb.tasks.metadata import TaskMetadata

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, retrieval_split, task
 from mieb.tasks.kinds.multiple_choice import MultipleChoiceSettings
 from mieb.tasks.metadata import TaskMetadata

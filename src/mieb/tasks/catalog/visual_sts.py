@@ -6,7 +6,7 @@ aggregates score chosen subsets of them as one number, the way the benchmarks li
 
 from __future__ import annotations
 
-from mieb.tasks.catalog import _citations as cite
+from mieb.tasks.catalog._citations import CITATIONS as cite
 from mieb.tasks.catalog._common import Source, task
 from mieb.tasks.kinds.aggregate import AggregateSettings
 from mieb.tasks.kinds.sts import STSSettings

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from mieb.tasks.catalog import _image_datasets as ds
 from mieb.tasks.catalog._common import Source, task
+from mieb.tasks.catalog._image_datasets import SOURCES as ds
 from mieb.tasks.kinds.zeroshot import ZeroShotSettings
 from mieb.tasks.metadata import SplitStats, TaskMetadata
 

@@ -1,32 +1,43 @@
-"""Evaluation protocols ("kinds"), one module each, imported only when a task of that kind runs."""
+"""Evaluation protocols ("kinds"), one module each, imported only when a task of that kind is used.
+
+A new kind is a module here defining its settings block, its data type and a `KIND` instance of a
+`TaskKind` (or `AggregateKind`) subclass, plus one line in `KINDS` (see docs/contributing.md).
+"""
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from mieb.importing import load_object
 
 if TYPE_CHECKING:
-    from mieb.tasks.kinds.base import TaskKind
+    from mieb.tasks.kinds.base import Kind
 
-KIND_MODULES: dict[str, str] = {
-    "zeroshot": "mieb.tasks.kinds.zeroshot",
-    "retrieval": "mieb.tasks.kinds.retrieval",
-    "multiple_choice": "mieb.tasks.kinds.multiple_choice",
-    "linear_probe": "mieb.tasks.kinds.linear_probe",
-    "multilabel": "mieb.tasks.kinds.multilabel",
-    "clustering": "mieb.tasks.kinds.clustering",
-    "compositionality": "mieb.tasks.kinds.compositionality",
-    "sts": "mieb.tasks.kinds.sts",
-    "aggregate": "mieb.tasks.kinds.aggregate",
+# settings `kind` string -> "module:attribute" of the protocol object.
+KINDS: dict[str, str] = {
+    "zeroshot": "mieb.tasks.kinds.zeroshot:KIND",
+    "retrieval": "mieb.tasks.kinds.retrieval:KIND",
+    "multiple_choice": "mieb.tasks.kinds.multiple_choice:KIND",
+    "linear_probe": "mieb.tasks.kinds.linear_probe:KIND",
+    "multilabel": "mieb.tasks.kinds.multilabel:KIND",
+    "clustering": "mieb.tasks.kinds.clustering:KIND",
+    "compositionality": "mieb.tasks.kinds.compositionality:KIND",
+    "sts": "mieb.tasks.kinds.sts:KIND",
+    "aggregate": "mieb.tasks.kinds.aggregate:KIND",
 }
 
 
 @cache
-def get_kind(kind: str) -> TaskKind:
-    """The protocol object for a settings `kind` string."""
+def get_kind(kind: str) -> Kind[Any]:
+    """The protocol object for a settings `kind` string (NotImplementedError for an unknown one)."""
+    from mieb.tasks.kinds.base import Kind
+
     try:
-        module = importlib.import_module(KIND_MODULES[kind])
+        spec = KINDS[kind]
     except KeyError:
         raise NotImplementedError(f"no evaluation protocol is implemented for kind {kind!r}") from None
-    return module.KIND
+    obj = load_object(spec)
+    if not isinstance(obj, Kind) or obj.name != kind:
+        raise TypeError(f"{spec} is not the protocol object of kind {kind!r}")
+    return obj

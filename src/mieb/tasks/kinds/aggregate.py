@@ -1,4 +1,4 @@
-"""Aggregate tasks (the VisualSTS17Eng / -b-Eng / -Multilingual family; PROTOCOL.md section a).
+"""Aggregate tasks (the VisualSTS17Eng / -b-Eng / -Multilingual family; docs/protocol.md section a).
 
 An aggregate runs another task (its `subtask`) on chosen subsets, saves that result under the
 subtask's own name, and reports, per split, the plain mean of the subtask's main score over exactly
@@ -11,22 +11,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.tasks.kinds.base import AggregateKind
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     from mieb.results.schema import TaskResult
-    from mieb.runner.embedder import Embedder
     from mieb.tasks.task import Task
 
 
 class AggregateSettings(KindSettings):
+    """`subtask`: the task whose results are averaged; `hf_subsets`: which of its subsets."""
+
     kind: Literal["aggregate"] = "aggregate"
     subtask: str
     hf_subsets: list[str]
 
 
-class Aggregate(TaskKind):
+class Aggregate(AggregateKind[AggregateSettings]):
     name = "aggregate"
     settings_cls = AggregateSettings
 
@@ -34,17 +35,12 @@ class Aggregate(TaskKind):
         """What must run first: the subtask restricted to the aggregated subsets (its own splits)."""
         from mieb.tasks.registry import get_task
 
-        s: AggregateSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         return [get_task(s.subtask, hf_subsets=s.hf_subsets)]
 
     def needed_modalities(self, task: Task) -> tuple[list[str], list[str]]:
-        return self.subtasks(task)[0].kind.needed_modalities(self.subtasks(task)[0])
-
-    def load(self, task: Task, split: str, subset: str) -> None:
-        return None
-
-    def evaluate(self, task: Task, data: Any, embedder: Embedder) -> dict[str, Any]:
-        raise TypeError("aggregate tasks are scored from their subtask results by the runner (see `combine`)")
+        (sub,) = self.subtasks(task)
+        return sub.kind.needed_modalities(sub)
 
     def combine(self, task: Task, split: str, sub_results: list[TaskResult]) -> dict[str, Any]:
         """The aggregate's scores for one split from the subtask result."""
@@ -52,7 +48,7 @@ class Aggregate(TaskKind):
 
         from mieb.errors import TaskDataError
 
-        s: AggregateSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         (result,) = sub_results
         values = []
         for subset in s.hf_subsets:

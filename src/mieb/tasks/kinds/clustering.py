@@ -1,4 +1,4 @@
-"""ImageClustering (PROTOCOL.md section 3): MiniBatchKMeans on all embeddings of the split.
+"""ImageClustering (docs/protocol.md section 3): MiniBatchKMeans on all embeddings of the split.
 
 k = number of distinct labels, batch_size=500, n_init="auto", random_state=42 (v2; v1 had no
 random_state, quirk 13). Metrics: nmi (main), v_measure, ari, cluster_accuracy (Hungarian matching).
@@ -9,18 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.data.hub_cache import DataNeed
+from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     import numpy as np
 
     from mieb.data.images import ImageColumn
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
     from mieb.tasks.task import Task
 
 
 class ClusteringSettings(KindSettings):
+    """Images in `input_column`, the gold cluster labels in `label_column`."""
+
     kind: Literal["clustering"] = "clustering"
     input_column: str = "image"
     label_column: str = "label"
@@ -32,20 +35,23 @@ class ClusteringData:
     labels: np.ndarray
 
 
-class Clustering(TaskKind):
+class Clustering(TaskKind[ClusteringSettings, ClusteringData]):
     name = "clustering"
     settings_cls = ClusteringSettings
 
-    def load(self, task: Task, split: str, subset: str) -> ClusteringData:
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return [split_need(ctx)]
+
+    def load(self, task: Task, ctx: SplitContext) -> ClusteringData:
         from mieb.tasks.kinds.linear_probe import load_labelled_images
 
-        s: ClusteringSettings = task.metadata.settings  # type: ignore[assignment]
-        return ClusteringData(*load_labelled_images(task, split, subset, s.input_column, s.label_column))
+        s = self.settings(task)
+        return ClusteringData(*load_labelled_images(task, ctx, s.input_column, s.label_column))
 
-    def evaluate(self, task: Task, data: ClusteringData, embedder: Embedder) -> dict[str, Any]:
+    def evaluate(self, task: Task, data: ClusteringData, embedder: EmbedderView) -> dict[str, Any]:
         from mieb.metrics.clustering import clustering_scores
 
-        return clustering_scores(single_vectors(embedder.images(data.images), task, embedder), data.labels, seed=42)
+        return clustering_scores(embedder.image_vectors(data.images), data.labels, seed=42)
 
 
 KIND = Clustering()

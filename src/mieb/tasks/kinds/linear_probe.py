@@ -1,4 +1,4 @@
-"""ImageClassification by linear probe (PROTOCOL.md section 1).
+"""ImageClassification by linear probe (docs/protocol.md section 1).
 
 Per experiment, `samples_per_label` training images per label are drawn, a LogisticRegression
 (max_iter=100, random_state=42) is fitted on their embeddings and scored on the whole eval split.
@@ -18,18 +18,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.data.hub_cache import DataNeed
+from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     import numpy as np
 
     from mieb.data.images import ImageColumn
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
     from mieb.tasks.task import Task
 
 
 class LinearProbeSettings(KindSettings):
+    """Images in `input_column`, integer labels in `label_column`; `samples_per_label` training rows per
+    label are drawn from `train_split` in each of `n_experiments` experiments; `drop_train_rows` are
+    training rows the reference removes (a corrupted image)."""
+
     kind: Literal["linear_probe"] = "linear_probe"
     input_column: str = "image"
     label_column: str = "label"
@@ -47,15 +52,16 @@ class ProbeData:
     test_labels: np.ndarray
 
 
-def load_labelled_images(task: Task, split: str, subset: str, input_column: str, label_column: str,
+def load_labelled_images(task: Task, ctx: SplitContext, input_column: str, label_column: str,
                          drop_rows: list[int] | None = None) -> tuple[ImageColumn, np.ndarray]:
-    """One split's image column (lazy) and its labels (read at Arrow speed, not row by row)."""
+    """`ctx`'s split's image column (lazy) and its labels (read at Arrow speed, not row by row)."""
     import numpy as np
 
     from mieb.data.images import ImageColumn
     from mieb.data.loading import load_split, read_column, require_columns
 
-    ds = load_split(task.metadata, split, None if subset == "default" else subset)
+    split = ctx.split
+    ds = load_split(task.metadata, split, ctx.config)
     require_columns(task.metadata, ds, [input_column, label_column], split)
     if drop_rows:
         drop = set(drop_rows)
@@ -70,28 +76,31 @@ def average_experiments(scores: list[dict[str, Any]]) -> dict[str, Any]:
     return {**mean_over_experiments(scores), "scores_per_experiment": scores}
 
 
-class LinearProbe(TaskKind):
+class LinearProbe(TaskKind[LinearProbeSettings, ProbeData]):
     name = "linear_probe"
     settings_cls = LinearProbeSettings
 
-    def load(self, task: Task, split: str, subset: str) -> ProbeData:
-        s: LinearProbeSettings = task.metadata.settings  # type: ignore[assignment]
-        train_images, train_labels = load_labelled_images(task, s.train_split, subset, s.input_column,
-                                                          s.label_column, s.drop_train_rows)
-        test_images, test_labels = load_labelled_images(task, split, subset, s.input_column, s.label_column)
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return [split_need(ctx), split_need(ctx, self.settings(task).train_split)]
+
+    def load(self, task: Task, ctx: SplitContext) -> ProbeData:
+        s = self.settings(task)
+        train_images, train_labels = load_labelled_images(task, SplitContext(s.train_split, ctx.subset),
+                                                          s.input_column, s.label_column, s.drop_train_rows)
+        test_images, test_labels = load_labelled_images(task, ctx, s.input_column, s.label_column)
         return ProbeData(train_images, train_labels, test_images, test_labels)
 
-    def evaluate(self, task: Task, data: ProbeData, embedder: Embedder) -> dict[str, Any]:
+    def evaluate(self, task: Task, data: ProbeData, embedder: EmbedderView) -> dict[str, Any]:
         import numpy as np
 
         from mieb.metrics.classification import linear_probe_experiment, quiet_sklearn, undersample_indices
 
-        s: LinearProbeSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         experiments = undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, seed=42)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = single_vectors(embedder.images(data.train_images.subset(union)), task, embedder)
-        test_emb = single_vectors(embedder.images(data.test_images), task, embedder)
+        train_emb = embedder.image_vectors(data.train_images.subset(union))
+        test_emb = embedder.image_vectors(data.test_images)
         scores = []
         with quiet_sklearn():
             for rows in experiments:

@@ -1,4 +1,4 @@
-"""Multilabel image classification (VOC2007; PROTOCOL.md section 2), as the reference runs it today.
+"""Multilabel image classification (VOC2007; docs/protocol.md section 2), as the reference runs it today.
 
 Reference behaviour reproduced on purpose (quirk 1): the task names a MultiOutput logistic regression,
 but the v2 abstask reads another attribute, so a kNN classifier (k=5) is what actually runs, and LRAP
@@ -13,17 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.data.hub_cache import DataNeed
+from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
 from mieb.tasks.kinds.linear_probe import average_experiments
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     from mieb.data.images import ImageColumn
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
     from mieb.tasks.task import Task
 
 
 class MultilabelSettings(KindSettings):
+    """Images in `input_column`, label lists in `label_column`; `samples_per_label` x `n_experiments`
+    sampling from `train_split`; eval splits over `max_test_samples` rows are subsampled, stratified on
+    `stratify_column` when the dataset has it (quirk 1)."""
+
     kind: Literal["multilabel"] = "multilabel"
     input_column: str = "image"
     label_column: str = "classes"
@@ -42,16 +47,19 @@ class MultilabelData:
     test_labels: list[list[Any]]
 
 
-class Multilabel(TaskKind):
+class Multilabel(TaskKind[MultilabelSettings, MultilabelData]):
     name = "multilabel"
     settings_cls = MultilabelSettings
 
-    def load(self, task: Task, split: str, subset: str) -> MultilabelData:
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return [split_need(ctx), split_need(ctx, self.settings(task).train_split)]
+
+    def load(self, task: Task, ctx: SplitContext) -> MultilabelData:
         from mieb.data.images import ImageColumn
         from mieb.data.loading import load_split, read_column, require_columns
 
-        s: MultilabelSettings = task.metadata.settings  # type: ignore[assignment]
-        config = None if subset == "default" else subset
+        s = self.settings(task)
+        split, config = ctx.split, ctx.config
         train = load_split(task.metadata, s.train_split, config)
         test = load_split(task.metadata, split, config)
         for name, ds in ((s.train_split, train), (split, test)):
@@ -62,7 +70,7 @@ class Multilabel(TaskKind):
         return MultilabelData(ImageColumn(train, s.input_column), read_column(train, s.label_column),
                               ImageColumn(test, s.input_column), read_column(test, s.label_column))
 
-    def evaluate(self, task: Task, data: MultilabelData, embedder: Embedder) -> dict[str, Any]:
+    def evaluate(self, task: Task, data: MultilabelData, embedder: EmbedderView) -> dict[str, Any]:
         import warnings
 
         import numpy as np
@@ -74,18 +82,18 @@ class Multilabel(TaskKind):
             quiet_sklearn,
         )
 
-        s: MultilabelSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         rng = np.random.default_rng(42)
         experiments = multilabel_undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, rng)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = single_vectors(embedder.images(data.train_images.subset(union)), task, embedder)
-        test_emb = single_vectors(embedder.images(data.test_images), task, embedder)
+        train_emb = embedder.image_vectors(data.train_images.subset(union))
+        test_emb = embedder.image_vectors(data.test_images)
         binarizer = MultiLabelBinarizer()
         y_test = binarizer.fit_transform(data.test_labels)
         scores = []
-        for rows in experiments:
-            rows = [int(r) for r in rows]
+        for experiment in experiments:
+            rows = [int(r) for r in experiment]
             with warnings.catch_warnings():  # labels absent from the test split are ignored, as in the reference
                 warnings.simplefilter("ignore", UserWarning)
                 y_train = binarizer.transform([data.train_labels[r] for r in rows])

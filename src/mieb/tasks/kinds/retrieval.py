@@ -1,4 +1,4 @@
-"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (PROTOCOL.md section 5).
+"""Any2AnyRetrieval, DocumentUnderstanding and Any2AnyMultilingualRetrieval (docs/protocol.md section 5).
 
 Queries and documents are embedded with the modalities of their side of the task category ("it2t":
 image+text queries, text documents); image+text inputs are fused by the model card's fusion mode.
@@ -13,27 +13,29 @@ Reference behaviour reproduced on purpose (quirks):
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mieb.tasks.kinds.base import TaskKind
+from mieb.data.hub_cache import DataNeed
+from mieb.metrics import K_VALUES
+from mieb.tasks.kinds.base import CustomLoaders, SplitContext, TaskKind
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     from datasets import Dataset
 
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
+    from mieb.tasks.kinds.multiple_choice import MultipleChoiceSettings
     from mieb.tasks.metadata import TaskMetadata
     from mieb.tasks.task import Task
 
-K_VALUES = (1, 3, 5, 10, 20, 100, 1000)
 
 
 class RetrievalSettings(KindSettings):
-    """`loader` names a custom construction in `mieb.data.custom_loaders` for datasets not in the standard
-    corpus/queries/qrels layout; `drop_columns` removes columns per side as the reference's
-    dataset_transform does (e.g. {"corpus": ["image"]})."""
+    """`loader` names a custom construction (registered in `LOADERS`, see `retrieval_loaders`) for datasets
+    not in the standard corpus/queries/qrels layout; `drop_columns` removes columns per side as the
+    reference's dataset_transform does (e.g. {"corpus": ["image"]}); `k_values` are the metric cut-offs;
+    `skip_first_result` drops each query's top-ranked document before scoring (quirk 7)."""
 
     kind: Literal["retrieval"] = "retrieval"
     k_values: tuple[int, ...] = K_VALUES
@@ -55,6 +57,10 @@ class RetrievalData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Custom loaders of the retrieval family (retrieval and multiple choice), by the names tasks give.
+LOADERS: CustomLoaders[RetrievalData] = CustomLoaders("retrieval", ["mieb.tasks.kinds.retrieval_loaders"])
+
+
 # -- loading (shared with multiple choice) --------------------------------------------------------------
 def config_names(meta: TaskMetadata) -> list[str]:
     from mieb.data.loading import dataset_config_names
@@ -62,7 +68,7 @@ def config_names(meta: TaskMetadata) -> list[str]:
     return dataset_config_names(meta)
 
 
-def load_standard(task: Task, split: str, subset: str) -> RetrievalData:
+def load_standard(task: Task, ctx: SplitContext) -> RetrievalData:
     """The reference's standard layout: configs `corpus`, `queries` (or `query`), `qrels` (or `default`),
     prefixed `<subset>-` for multilingual tasks, plus optional `top_ranked` and `instruction`."""
     from datasets import Value
@@ -70,8 +76,8 @@ def load_standard(task: Task, split: str, subset: str) -> RetrievalData:
     from mieb.data.loading import read_column, require_columns
     from mieb.errors import TaskDataError
 
-    meta = task.metadata
-    prefix = "" if subset == "default" else f"{subset}-"
+    meta, split = task.metadata, ctx.split
+    prefix = "" if ctx.subset == "default" else f"{ctx.subset}-"
     configs = set(config_names(meta))
 
     def load(config: str) -> Dataset:
@@ -125,11 +131,19 @@ def load_split_any(meta: TaskMetadata, split: str, config: str) -> Dataset:
     return load_split(meta, split, config)
 
 
-def finalize(task: Task, data: RetrievalData, split: str) -> RetrievalData:
+def standard_needs(ctx: SplitContext) -> list[DataNeed]:
+    """What `load_standard` reads: the corpus / queries / qrels configs (prefixed `<subset>-` in
+    multilingual datasets), each in whichever split it has, as the standard loader accepts."""
+    if ctx.subset == "default":
+        return [DataNeed("corpus"), DataNeed("queries", alternatives=("query",)),
+                DataNeed("qrels", alternatives=("default",))]
+    return [DataNeed(f"{ctx.subset}-{name}") for name in ("corpus", "queries", "qrels")]
+
+
+def finalize(s: RetrievalSettings | MultipleChoiceSettings, data: RetrievalData, split: str) -> RetrievalData:
     """Column drops, id normalisation, and dropping queries without relevant documents (as the reference)."""
     from mieb.data.loading import read_column
 
-    s: RetrievalSettings = task.metadata.settings  # type: ignore[assignment]
     corpus, queries = data.corpus, data.queries
     for side, cols in s.drop_columns.items():
         ds = corpus if side == "corpus" else queries
@@ -144,14 +158,14 @@ def finalize(task: Task, data: RetrievalData, split: str) -> RetrievalData:
                          extra=data.extra)
 
 
-def load_retrieval(task: Task, split: str, subset: str) -> RetrievalData:
-    s = task.metadata.settings
-    if getattr(s, "loader", None):
-        module = importlib.import_module("mieb.data.custom_loaders")
-        data = getattr(module, s.loader)(task, split, subset)  # type: ignore[union-attr]
-    else:
-        data = load_standard(task, split, subset)
-    return finalize(task, data, split)
+def load_retrieval(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> RetrievalData:
+    """The task's custom loader if its settings name one, else the standard layout; then `finalize`."""
+    data = LOADERS.get(s.loader).load(task, ctx) if s.loader else load_standard(task, ctx)
+    return finalize(s, data, ctx.split)
+
+
+def retrieval_needs(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> list[DataNeed]:
+    return LOADERS.get(s.loader).needs(task.metadata, ctx) if s.loader else standard_needs(ctx)
 
 
 # -- embedding ---------------------------------------------------------------------------------------
@@ -170,7 +184,7 @@ def side_texts(ds: Dataset, side: Literal["query", "document"]) -> list[str]:
     return texts
 
 
-def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embedder: Embedder,
+def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embedder: EmbedderView,
                split: str) -> Any:
     from mieb.data.images import ImageColumn
     from mieb.data.loading import require_columns
@@ -185,36 +199,72 @@ def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embe
     return embedder.texts(side_texts(ds, side), prompt_type=side)
 
 
-class Retrieval(TaskKind):
+class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
     name = "retrieval"
     settings_cls = RetrievalSettings
 
     def needed_modalities(self, task: Task) -> tuple[list[str], list[str]]:
         return task.metadata.query_modalities, task.metadata.document_modalities
 
-    def load(self, task: Task, split: str, subset: str) -> RetrievalData:
-        return load_retrieval(task, split, subset)
+    def check(self, meta: TaskMetadata) -> None:
+        if isinstance(meta.settings, RetrievalSettings):
+            LOADERS.check(meta, meta.settings.loader)
 
-    def evaluate(self, task: Task, data: RetrievalData, embedder: Embedder) -> dict[str, Any]:
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return retrieval_needs(task, self.settings(task), ctx)
+
+    def load(self, task: Task, ctx: SplitContext) -> RetrievalData:
+        return load_retrieval(task, self.settings(task), ctx)
+
+    def evaluate(self, task: Task, data: RetrievalData, embedder: EmbedderView) -> dict[str, Any]:
         from mieb.data.loading import read_column
         from mieb.metrics.retrieval import doc_id_ranks, retrieval_scores, search_top_k
 
-        s: RetrievalSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         doc_ids = [str(x) for x in read_column(data.corpus, "id")]
         query_ids = [str(x) for x in read_column(data.queries, "id")]
+        if embedder.searches_text:
+            idx, scores = text_search(task, data, embedder, max(s.k_values))
+            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
+                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
         q = embed_side(task, data.queries, "query", embedder, data.split)
         d = embed_side(task, data.corpus, "document", embedder, data.split)
         # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
-        idx, scores = search_top_k(q, d, max(s.k_values), similarity=similarity_fn(embedder),
-                                   device=str(embedder.encoder.device), tie_break=doc_id_ranks(doc_ids))
+        idx, scores = search_top_k(q, d, max(s.k_values), similarity=embedder.scoring, device=embedder.device,
+                                   tie_break=doc_id_ranks(doc_ids))
         return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
                                 k_values=s.k_values, skip_first_result=s.skip_first_result)
 
 
-def similarity_fn(embedder: Embedder) -> Any:
-    """The card's similarity as the metrics understand it; wrapper-defined functions pass through."""
-    sim = embedder.meta.similarity
-    return sim if sim in ("cosine", "dot") else embedder.encoder.similarity
+def text_search(task: Task, data: RetrievalData, embedder: EmbedderView, k: int,
+                candidates: list[list[int]] | None = None) -> tuple[Any, Any]:
+    """A `TextSearcher`'s ranking (BM25): the texts of both sides (images ignored, as the reference's lexical
+    search reads only the text columns: queries as embedding models read them, documents as title + newline +
+    text), top `k` over the whole corpus. With `candidates` (the multiple-choice
+    path) each query keeps those of its candidates that are in its top `k`, in ranked order, as the reference
+    filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
+    import numpy as np
+
+    from mieb.data.loading import read_column
+
+    md = task.metadata
+    # The reference indexes title + "\n" + text (an empty title without one): character-level tokenisers count
+    # the newline as a token.
+    texts = read_column(data.corpus, "text")
+    titles = read_column(data.corpus, "title") if "title" in data.corpus.column_names else [""] * len(texts)
+    corpus = ["\n".join([t or "", x or ""]) for t, x in zip(titles, texts, strict=True)]
+    idx, scores = embedder.search_texts(side_texts(data.queries, "query"), corpus, k,
+                                        languages=md.subset_languages(embedder.context.subset))
+    if candidates is None:
+        return idx, scores
+    width = max((len(c) for c in candidates), default=0)
+    out_idx = np.full((len(candidates), width), -1, dtype=np.int64)
+    out_scores = np.full((len(candidates), width), -np.inf, dtype=np.float32)
+    for row, allowed in enumerate(candidates):
+        allowed_set = set(allowed)
+        keep = [j for j, d in enumerate(idx[row]) if d in allowed_set]
+        out_idx[row, : len(keep)], out_scores[row, : len(keep)] = idx[row][keep], scores[row][keep]
+    return out_idx, out_scores
 
 
 KIND = Retrieval()

@@ -1,4 +1,4 @@
-"""ZeroShotClassification (PROTOCOL.md section 4): images against one text prompt per class.
+"""ZeroShotClassification (docs/protocol.md section 4): images against one text prompt per class.
 
 Reference behaviour reproduced on purpose (quirks):
 - Class names read from a label file keep their trailing newline inside the prompt ("a photo of tench\\n."),
@@ -16,19 +16,22 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import model_validator
 
-from mieb.tasks.kinds.base import TaskKind, single_vectors
+from mieb.data.hub_cache import DataNeed
+from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
     from mieb.data.images import ImageColumn
-    from mieb.runner.embedder import Embedder
+    from mieb.runner.embedder import EmbedderView
     from mieb.tasks.task import Task
 
 
 class ZeroShotSettings(KindSettings):
     """Prompts come from `candidates` (fixed strings), or `template` with "{name}" filled by `class_names`,
     by the lines of `class_names_file` (packaged under mieb/tasks/catalog/labels/), or by the label
-    column's ClassLabel names."""
+    column's ClassLabel names (`name_transform="sun397"` turns "/c/church/outdoor" into "church outdoor").
+    `input_column` / `label_column` are the dataset's image and label columns; string labels are matched
+    against the prompts."""
 
     kind: Literal["zeroshot"] = "zeroshot"
     input_column: str = "image"
@@ -70,12 +73,12 @@ def _transform(name: str, how: str | None) -> str:
     return name
 
 
-class ZeroShot(TaskKind):
+class ZeroShot(TaskKind[ZeroShotSettings, ZeroShotData]):
     name = "zeroshot"
     settings_cls = ZeroShotSettings
 
     def prompts(self, task: Task, class_label_names: list[str] | None) -> list[str]:
-        s: ZeroShotSettings = task.metadata.settings  # type: ignore[assignment]
+        s = self.settings(task)
         if s.candidates is not None:
             return list(s.candidates)
         if s.class_names is not None:
@@ -92,15 +95,19 @@ class ZeroShot(TaskKind):
         assert s.template is not None
         return [s.template.replace("{name}", _transform(n, s.name_transform)) for n in names]
 
-    def load(self, task: Task, split: str, subset: str) -> ZeroShotData:
+    def data_needs(self, task: Task, ctx: SplitContext) -> list[DataNeed]:
+        return [split_need(ctx)]
+
+    def load(self, task: Task, ctx: SplitContext) -> ZeroShotData:
         from datasets import ClassLabel
 
         from mieb.data.images import ImageColumn
         from mieb.data.loading import load_split, read_column, require_columns
         from mieb.errors import TaskDataError
 
-        s: ZeroShotSettings = task.metadata.settings  # type: ignore[assignment]
-        ds = load_split(task.metadata, split, None if subset == "default" else subset)
+        s = self.settings(task)
+        split = ctx.split
+        ds = load_split(task.metadata, split, ctx.config)
         require_columns(task.metadata, ds, [s.input_column, s.label_column], split)
         feature = ds.features[s.label_column]
         prompts = self.prompts(task, feature.names if isinstance(feature, ClassLabel) else None)
@@ -120,7 +127,7 @@ class ZeroShot(TaskKind):
                                 split=split, column=s.label_column, row=bad[0])
         return ZeroShotData(ImageColumn(ds, s.input_column), labels, prompts)
 
-    def evaluate(self, task: Task, data: ZeroShotData, embedder: Embedder) -> dict[str, Any]:
+    def evaluate(self, task: Task, data: ZeroShotData, embedder: EmbedderView) -> dict[str, Any]:
         import numpy as np
 
         from mieb.metrics.classification import quiet_sklearn
@@ -129,23 +136,11 @@ class ZeroShot(TaskKind):
         label_emb = embedder.texts(data.prompts)
         image_emb = embedder.images(data.images)
         if task.metadata.modalities == ["image", "text"]:
-            probs = zeroshot_probs(single_vectors(image_emb, task, embedder),
-                                   single_vectors(label_emb, task, embedder), mode="softmax100")
+            probs = zeroshot_probs(embedder.dense(image_emb), embedder.dense(label_emb), mode="softmax100")
         else:  # the model's own similarity (MaxSim for multi-vector models)
-            probs = embedder.encoder.similarity(*(_on_device(e, embedder) for e in (image_emb, label_emb)))
-            probs = probs.float().cpu().numpy()
+            probs = embedder.similarity(image_emb, label_emb)
         with quiet_sklearn():
             return zeroshot_scores(np.asarray(data.labels), np.asarray(probs))
-
-
-def _on_device(embeddings: Any, embedder: Embedder) -> Any:
-    import torch
-
-    from mieb.models.encoder import MultiVector
-
-    if isinstance(embeddings, MultiVector):  # MaxSim moves them to the device in memory-bounded blocks
-        return embeddings
-    return torch.from_numpy(embeddings).to(embedder.encoder.device)
 
 
 KIND = ZeroShot()

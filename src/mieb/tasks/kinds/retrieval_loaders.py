@@ -1,43 +1,25 @@
-"""Dataset constructions that are not the standard corpus/queries/qrels layout.
+"""Retrieval-family datasets outside the standard corpus/queries/qrels layout, by name.
 
-A task names one of these in its settings (`loader="vidore"`); each takes (task, split, subset) and
-returns what its protocol's standard loader would: `RetrievalData` for retrieval and multiple choice,
-a dataset or `PairData` for compositionality. They build ids, qrels and candidate lists exactly as the
-reference's custom `load_data` functions do, and never rewrite image columns (no `Dataset.map` over
-images): ids and texts are added as new columns, before any row selection, so images stay referenced.
-
-Each loader also declares which (config, split) pairs it reads (`LOADER_NEEDS`), for `mieb download`
+A retrieval or multiple-choice task names one of these in its settings (`loader="vidore"`); each takes
+(task, SplitContext) and returns `RetrievalData`, as the standard loader would. They build ids, qrels and
+candidate lists exactly as the reference's custom `load_data` functions do, and never rewrite image
+columns (no `Dataset.map` over images): ids and texts are added as new columns, before any row
+selection, so images stay referenced. Each registers what it reads (`DataNeed`s) for `mieb download`
 and the cache check of `mieb list tasks`. Importing this module imports no backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mieb.data.hub_cache import DataNeed
+from mieb.tasks.kinds.base import SplitContext
+from mieb.tasks.kinds.retrieval import LOADERS, RetrievalData
 
 if TYPE_CHECKING:
     from datasets import Dataset
 
-    from mieb.tasks.kinds.compositionality import PairData
-    from mieb.tasks.kinds.retrieval import RetrievalData
-    from mieb.tasks.metadata import TaskMetadata
     from mieb.tasks.task import Task
-
-NeedsFn = Callable[["TaskMetadata", str, str], list[DataNeed]]
-LOADER_NEEDS: dict[str, NeedsFn] = {}
-Loader = TypeVar("Loader", bound=Callable[..., Any])
-
-
-def reads(needs: NeedsFn) -> Callable[[Loader], Loader]:
-    """Register what a loader reads, keyed by the loader's name (the name tasks use in their settings)."""
-
-    def register(loader: Loader) -> Loader:
-        LOADER_NEEDS[loader.__name__] = needs
-        return loader
-
-    return register
 
 
 def _one_to_one(query_ids: list[str], doc_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -61,8 +43,8 @@ def _drop(ds: Dataset, columns: list[str]) -> Dataset:
     return ds.remove_columns([c for c in columns if c in ds.column_names])
 
 
-@reads(lambda meta, split, subset: [DataNeed(config, split) for config in ("queries", "corpus", "qrels")])
-def vidore(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(config, ctx.split) for config in ("queries", "corpus", "qrels")])
+def vidore(task: Task, ctx: SplitContext) -> RetrievalData:
     """ViDoRe BEIR layout: configs `queries` (query-id, query), `corpus` (corpus-id, image), `qrels`.
 
     Ids become `query-<split>-<query-id>` / `corpus-<split>-<corpus-id>`; qrel scores are int(score).
@@ -70,8 +52,8 @@ def vidore(task: Task, split: str, subset: str) -> RetrievalData:
     from datasets import Dataset
 
     from mieb.data.loading import load_split, read_column, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split = ctx.split
     meta = task.metadata
     queries_ds = load_split(meta, split, "queries")
     require_columns(meta, queries_ds, ["query-id", "query"], split, "queries")
@@ -94,8 +76,8 @@ def vidore(task: Task, split: str, subset: str) -> RetrievalData:
 HATEFUL_MEMES_CORPUS_SPLITS = ("test", "validation", "train")
 
 
-@reads(lambda meta, split, subset: [DataNeed(None, s) for s in HATEFUL_MEMES_CORPUS_SPLITS])
-def hateful_memes(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None, s) for s in HATEFUL_MEMES_CORPUS_SPLITS])
+def hateful_memes(task: Task, ctx: SplitContext) -> RetrievalData:
     """Hateful Memes (both directions): memes of the eval split are the queries, the corpus is the test,
     validation and train splits concatenated and deduplicated by text (first occurrence kept).
 
@@ -106,8 +88,8 @@ def hateful_memes(task: Task, split: str, subset: str) -> RetrievalData:
     from datasets import concatenate_datasets
 
     from mieb.data.loading import load_splits, read_column, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split = ctx.split
     meta = task.metadata
     dd = load_splits(meta)
     for name in HATEFUL_MEMES_CORPUS_SPLITS:
@@ -130,16 +112,16 @@ MEMOTION_LABELS = ["split", "text_ocr", "text_corrected", "humor", "sarcasm", "o
                    "sentiment"]
 
 
-@reads(lambda meta, split, subset: [DataNeed(None)])
-def memotion(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None)])
+def memotion(task: Task, ctx: SplitContext) -> RetrievalData:
     """Memotion (both directions): rows whose `text_corrected` is not None, from every split (in the
     dataset's split order) form the corpus, those of the eval split the queries. Within each split the
     i-th kept row gets ids `corpus-<split>-<i>` / `query-<split>-<i>`; its text is `text_corrected`."""
     from datasets import concatenate_datasets
 
     from mieb.data.loading import load_splits, read_column, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split = ctx.split
     meta = task.metadata
     dd = load_splits(meta)
 
@@ -160,13 +142,13 @@ def memotion(task: Task, split: str, subset: str) -> RetrievalData:
     return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, split=split)
 
 
-@reads(lambda meta, split, subset: [DataNeed(None, split)])
-def scimmir(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None, ctx.split)])
+def scimmir(task: Task, ctx: SplitContext) -> RetrievalData:
     """SciMMIR (both directions): queries and corpus are the same rows of the eval split (figure or table
     image and its caption), `query-<split>-<i>` relevant to `corpus-<split>-<i>`."""
     from mieb.data.loading import load_split, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split = ctx.split
     meta = task.metadata
     ds = load_split(meta, split)
     require_columns(meta, ds, ["image", "text"], split)
@@ -187,16 +169,16 @@ def _image_corpus(ds: Dataset, ids: list[str]) -> Dataset:
     return corpus
 
 
-@reads(lambda meta, split, subset: [DataNeed(None, subset)])
-def image_captions(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None, ctx.subset)])
+def image_captions(task: Task, ctx: SplitContext) -> RetrievalData:
     """WIT and XM3600: the HF split named by the language subset holds one row per image (`image_id`,
     `image`, `captions`). The corpus is the images (`corpus-<image_id>`); every caption is a query
     `query-<image_id>-<i>` relevant to its image."""
     from datasets import Dataset
 
     from mieb.data.loading import load_split, read_column, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split, subset = ctx.split, ctx.subset
     meta = task.metadata
     ds = load_split(meta, subset)
     require_columns(meta, ds, ["image_id", "image", "captions"], subset)
@@ -212,15 +194,15 @@ def image_captions(task: Task, split: str, subset: str) -> RetrievalData:
                          qrels=_one_to_one(query_ids, doc_ids), split=split)
 
 
-@reads(lambda meta, split, subset: [DataNeed(None, subset)])
-def xflickr(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None, ctx.subset)])
+def xflickr(task: Task, ctx: SplitContext) -> RetrievalData:
     """xFlickr&CO: the HF split named by the language subset has one caption (`sentences`) per image;
     query `query-<id>` is relevant to image `corpus-<id>`."""
     from datasets import Dataset
 
     from mieb.data.loading import load_split, read_column, require_columns
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split, subset = ctx.split, ctx.subset
     meta = task.metadata
     ds = load_split(meta, subset)
     require_columns(meta, ds, ["id", "image", "sentences"], subset)
@@ -234,8 +216,8 @@ def xflickr(task: Task, split: str, subset: str) -> RetrievalData:
 CV_BENCH_ANSWERS = {"(A)": 0, "(B)": 1, "(C)": 2, "(D)": 3, "(E)": 4, "(F)": 5}
 
 
-@reads(lambda meta, split, subset: [DataNeed(None, split)])
-def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
+@LOADERS.register(lambda meta, ctx: [DataNeed(None, ctx.split)])
+def cv_bench(task: Task, ctx: SplitContext) -> RetrievalData:
     """CV-Bench, one question type (`loader_options["task"]`): each query is an image + its question,
     `query-<split>-<i>` over the kept rows. The corpus is the distinct answer strings of all those
     questions in first-seen order (`corpus-<split>-<n>`), shared by the queries; a query's qrels judge
@@ -244,10 +226,12 @@ def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
 
     from mieb.data.loading import load_split, read_column, require_columns
     from mieb.errors import TaskDataError
-    from mieb.tasks.kinds.retrieval import RetrievalData
 
+    split = ctx.split
     meta = task.metadata
-    kind = meta.settings.loader_options["task"]  # type: ignore[attr-defined]
+    from mieb.tasks.kinds.multiple_choice import KIND as MULTIPLE_CHOICE
+
+    kind = MULTIPLE_CHOICE.settings(task).loader_options["task"]
     ds = load_split(meta, split)
     require_columns(meta, ds, ["task", "image", "question", "choices", "answer"], split)
     rows = [r for r, t in enumerate(read_column(ds, "task")) if t == kind]
@@ -259,12 +243,12 @@ def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
     questions, choices, answers = (read_column(ds, c) for c in ("question", "choices", "answer"))
     doc_ids: dict[str, str] = {}
     qrels: dict[str, dict[str, int]] = {}
-    for r in rows:
+    for i, r in enumerate(rows):
         if answers[r] not in CV_BENCH_ANSWERS:
             raise TaskDataError(task.name, f"answer {answers[r]!r} is not one of (A)..(F)", split=split,
                                 column="answer", row=r)
         correct = choices[r][CV_BENCH_ANSWERS[answers[r]]]
-        judged = qrels.setdefault(query_ids[r], {})  # type: ignore[arg-type]
+        judged = qrels.setdefault(f"query-{split}-{i}", {})
         for choice in choices[r]:
             doc_id = doc_ids.setdefault(choice, f"corpus-{split}-{len(doc_ids)}")
             judged[doc_id] = int(choice == correct)
@@ -272,61 +256,3 @@ def cv_bench(task: Task, split: str, subset: str) -> RetrievalData:
     corpus = Dataset.from_dict({"id": list(doc_ids.values()), "text": list(doc_ids)})
     top_ranked = {q: list(judged) for q, judged in qrels.items()}
     return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, top_ranked=top_ranked, split=split)
-
-
-@reads(lambda meta, split, subset: [DataNeed(None, "train")])
-def sugarcrepe(task: Task, split: str, subset: str) -> Dataset:
-    """SugarCrepe ships only a `train` split, which the reference evaluates as its `test` split."""
-    from mieb.data.loading import load_split
-
-    return load_split(task.metadata, "train")
-
-
-IMAGECODE_CANDIDATES = 10
-
-
-@reads(lambda meta, split, subset: [DataNeed("corpus", "corpus"), DataNeed("query", split),
-                                    DataNeed("qrels", split)])
-def imagecode(task: Task, split: str, subset: str) -> PairData:
-    """ImageCoDe as image-text pairs: one row per query text, its images the correct frame followed by
-    the first 9 other candidates in qrels order, taken from the `corpus` config's `corpus` split.
-
-    Images are referenced by corpus row (never copied into a new dataset). The correct frame is the last
-    candidate judged 1, as in the reference.
-    """
-    from mieb.data.images import ImageColumn
-    from mieb.data.loading import load_split, read_column, require_columns
-    from mieb.errors import TaskDataError
-    from mieb.tasks.kinds.compositionality import PairData
-
-    meta = task.metadata
-    corpus = load_split(meta, "corpus", "corpus")
-    queries = load_split(meta, split, "query")
-    qrels = load_split(meta, split, "qrels")
-    require_columns(meta, corpus, ["id", "image"], "corpus", "corpus")
-    require_columns(meta, queries, ["id", "text"], split, "query")
-    require_columns(meta, qrels, ["query-id", "corpus-id", "score"], split, "qrels")
-    corpus_row = {str(c): r for r, c in enumerate(read_column(corpus, "id"))}
-    candidates: dict[str, list[str]] = {}
-    correct: dict[str, str] = {}
-    judged = zip(read_column(qrels, "query-id"), read_column(qrels, "corpus-id"), read_column(qrels, "score"),
-                 strict=True)
-    for q, c, s in judged:
-        candidates.setdefault(str(q), []).append(str(c))
-        if s == 1:
-            correct[str(q)] = str(c)
-    rows: list[int] = []
-    for q in map(str, read_column(queries, "id")):
-        if q not in correct:
-            raise TaskDataError(task.name, f"query {q!r} has no candidate judged 1", split=split)
-        others = [c for c in candidates[q] if c != correct[q]][: IMAGECODE_CANDIDATES - 1]
-        if len(others) < IMAGECODE_CANDIDATES - 1:
-            raise TaskDataError(task.name, f"query {q!r} has {len(others)} wrong candidates, not 9",
-                                split=split)
-        missing = [c for c in (correct[q], *others) if c not in corpus_row]
-        if missing:
-            raise TaskDataError(task.name, f"candidate {missing[0]!r} of query {q!r} is not in the corpus",
-                                split=split)
-        rows += [corpus_row[c] for c in (correct[q], *others)]
-    return PairData(images=ImageColumn(corpus, "image", rows=rows), texts=read_column(queries, "text"),
-                    n_rows=len(queries))
