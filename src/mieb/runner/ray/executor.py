@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mieb.errors import MiebError, UsageError
-from mieb.runner.plan import SHARD_SIZE, ModelPlan, max_jobs_in_flight
+from mieb.runner.plan import SHARD_SIZE, ModelPlan, max_jobs_in_flight, shards_in_flight
 from mieb.runner.run import ModelLoadError, RunSettings, WorkerUsage
 
 if TYPE_CHECKING:
@@ -103,8 +103,8 @@ class RayExecutor:
             ray.init(address=address, **options)
         except ConnectionError as e:
             raise MiebError(f"could not join the Ray cluster at {address!r}: {e}. Is it running (`ray status`)? "
-                            "With token authentication (Ray's default), this machine needs the cluster's "
-                            "token: see docs/ray.md") from e
+                            "If it uses token authentication (RAY_AUTH_MODE=token), this machine needs "
+                            "RAY_AUTH_MODE=token and the cluster's token: see docs/ray.md, Pitfalls") from e
         self._started_ray = True
 
     def close(self) -> None:
@@ -182,6 +182,7 @@ class RayExecutor:
             in_flight = max_jobs_in_flight(n_encoders)
             t0 = time.time()
             todo, held = list(plan.jobs), []
+            ranks = {job.key: rank for rank, job in enumerate(plan.jobs)}  # the queue serves lower ranks first
             job_usage: dict[str, WorkerUsage] = {}
 
             def submit(job: Job, wait: bool) -> None:
@@ -200,7 +201,8 @@ class RayExecutor:
                     return
                 job.existing, job.todo = existing, pairs
                 job_spec = JobSpec(job, settings.strategy, settings.batch_size, self.shard_size, settings.cache,
-                                   self.shared_cache, info, in_flight=n_encoders + 1)
+                                   self.shared_cache, info, in_flight=shards_in_flight(n_encoders),
+                                   rank=ranks[job.key])
                 running[remote_job.remote(job_spec, queue)] = (job, time.time(), lease)
 
             while todo or running or held:
@@ -268,7 +270,7 @@ class RayExecutor:
             cause = getattr(e, "cause", None)
             what = _first_line(cause) if cause is not None else _first_line(e)
             return Outcome(job, error=f"job failed after {self.max_retries} retries: {what}")
-        return Outcome(job, out.result, out.error, out.traceback, out.worker, out.seconds)
+        return Outcome(job, out.result, error=out.error, traceback=out.traceback, worker=out.worker, seconds=out.seconds)
 
     def _encoder_usage(self, encoders: list[Any], infos: list[dict[str, Any]]) -> list[WorkerUsage]:
         import ray
