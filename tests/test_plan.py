@@ -10,6 +10,7 @@ import pytest
 import mieb
 from mieb.runner.plan import (
     Job,
+    ShardQueue,
     estimate,
     estimated_inputs,
     order_jobs,
@@ -18,6 +19,7 @@ from mieb.runner.plan import (
     published_times,
     shard_size_for,
     shard_spans,
+    shards_in_flight,
 )
 from mieb.tasks.task import Task
 
@@ -86,3 +88,34 @@ def test_finished_work_is_skipped_and_aggregates_share_one_subtask_job(tmp_path:
 def test_an_unknown_statistic_gives_unknown_inputs() -> None:
     md = mieb.get_task("ShapesZeroShot").metadata
     assert estimated_inputs(Task(md.model_copy(update={"stats": None}))) is None
+
+
+def test_a_free_encoder_takes_the_earliest_planned_jobs_shard() -> None:
+    """Two encoders; job 0 (planned first) submits after job 1 has shards waiting: job 0's go first, and
+    the shards of one job go in the order submitted."""
+    q: ShardQueue[str] = ShardQueue(2)
+    assert q.submit(1, "b1") == [(0, "b1")] and q.submit(1, "b2") == [(1, "b2")]
+    assert q.submit(1, "b3") == [] and q.submit(0, "a1") == [] and q.submit(0, "a2") == [] and len(q) == 3
+    assert q.release(1) == [(1, "a1")]
+    assert q.release(0) == [(0, "a2")]
+    assert q.release(1) == [(1, "b3")] and len(q) == 0
+    assert q.release(0) == [] and q.submit(5, "c") == [(0, "c")]
+    with pytest.raises(ValueError, match="at least one encoder"):
+        ShardQueue(0)
+    assert shards_in_flight(4) == 5  # one job alone keeps every encoder busy, one shard ready
+
+
+def test_run_one_computes_a_task_and_its_aggregates_subtask_then_reuses_them(tmp_path: Path) -> None:
+    """`_RunContext.run_one` (scripts such as benchmarks/speed.py drive tasks one by one with it): the
+    aggregate's subtask is computed first and written, and a second call computes nothing."""
+    from mieb.models.registry import get_model
+    from mieb.runner.embedder import Embedder
+    from mieb.runner.run import _RunContext
+
+    encoder = get_model("mieb/tiny-clip-shapes", device="cpu")
+    ctx = _RunContext(encoder, Embedder(encoder, batch_size=32, num_workers=0), tmp_path, "only-missing", 32)
+    task = mieb.get_task("RenderedShapesSTSDe")
+    result, computed = ctx.run_one(task)
+    assert computed and result is not None and (tmp_path / "RenderedShapesSTSMultilingual.json").exists()
+    again, computed = ctx.run_one(task)
+    assert not computed and again is not None and again.get_score() == round(result.get_score(), 6)  # as written

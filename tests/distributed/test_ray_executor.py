@@ -137,3 +137,35 @@ def test_sharded_encoding_equals_unsharded_embeddings(ray_cluster: Any) -> None:
     finally:
         for actor in encoders:
             ray.kill(actor)
+
+
+def test_an_encoder_halves_its_batch_on_cuda_out_of_memory(ray_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard that runs out of GPU memory is encoded again with half the batch size until it fits; the
+    size it settled on stays for later shards and is recorded; at batch size 1 the error is raised."""
+    import torch
+
+    from mieb.models.encoder import EncodeContext
+    from mieb.models.registry import get_model_meta
+    from mieb.runner.ray.jobs import EncodeRequest, EncoderSpec, EncoderWorker
+
+    worker = EncoderWorker(EncoderSpec(get_model_meta(BUNDLED), None, None, False, BATCH, 0, None), "w")
+    encode, sizes, fits = worker.embedder._encode_texts, [], [8]
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        sizes.append(worker.embedder.batch_size)
+        if worker.embedder.batch_size > fits[0]:
+            raise torch.OutOfMemoryError("CUDA out of memory (injected)")
+        return encode(*args, **kwargs)
+
+    monkeypatch.setattr(worker.embedder, "_encode_texts", flaky)
+    texts = [f"a {'large ' * (i % 5)}red square {i}" for i in range(40)]
+    request = EncodeRequest("texts", [t.encode() for t in texts], EncodeContext("t"), texts=texts)
+    reply = worker.encode(request)
+    assert sizes == [32, 16, 8] and worker.where["batch_size"] == 8 and reply.encoder["batch_size"] == 8
+    worker.embedder.batch_size = 8
+    want = worker.encode(request).embeddings  # the same batch size, no failure: the same embeddings
+    assert np.array_equal(reply.embeddings, want)
+    fits[0] = 0
+    with pytest.raises(torch.OutOfMemoryError):
+        worker.encode(request)
+    assert worker.embedder.batch_size == 1

@@ -16,6 +16,10 @@ with the reference's published task times:
 - an encode request with more than `shard_size` inputs left to encode is cut into **shards** of
   `shard_size` inputs, rounded up to a multiple of the batch size so every batch is the batch an
   unsharded run encodes (identical embeddings), and the shards are spread over the encoders;
+- a job keeps at most `shards_in_flight(encoders)` of its shards waiting or encoding, and a free encoder
+  takes the waiting shard of the **earliest-planned job** (`ShardQueue`): the largest job gets every
+  encoder it can use, and the others fill the gaps (a first-come-first-served queue would instead share
+  the encoders round-robin among all jobs in flight and finish the largest one last);
 - at most `JOBS_PER_ENCODER` jobs per encoder are in flight, so datasets are not all loaded at once.
 
 Nothing here imports torch or Ray.
@@ -23,12 +27,14 @@ Nothing here imports torch or Ray.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from mieb.tasks.task import Task
 
@@ -226,4 +232,48 @@ def predicted_shards(inputs: int | None, batch_size: int, shard_size: int = SHAR
 
 
 def max_jobs_in_flight(n_encoders: int) -> int:
+    """Jobs submitted at a time: `JOBS_PER_ENCODER` per encoder."""
     return max(1, JOBS_PER_ENCODER * n_encoders)
+
+
+def shards_in_flight(n_encoders: int) -> int:
+    """Shards one job keeps waiting or encoding at a time: one per encoder, plus one ready for the first
+    encoder to come free (so the job alone can keep every encoder busy)."""
+    return n_encoders + 1
+
+
+T = TypeVar("T")
+
+
+class ShardQueue(Generic[T]):
+    """Which waiting shard a free encoder takes next (the policy of the module docstring): the shard of
+    the job with the lowest `rank` (its position in the plan: largest first), ties in the order they
+    were submitted. The Ray executor's queue actor and `benchmarks/simulate_scale.py` both run this.
+
+    `submit(rank, item)` and `release(encoder)` return the (encoder index, item) pairs that can start now.
+    """
+
+    def __init__(self, n_encoders: int):
+        if n_encoders < 1:
+            raise ValueError("a ShardQueue needs at least one encoder")
+        self.free: list[int] = list(range(n_encoders))  # a heap: the lowest-numbered free encoder first
+        self.waiting: list[tuple[int, int, T]] = []  # a heap of (rank, submission number, item)
+        self._seq = itertools.count()
+
+    def submit(self, rank: int, item: T) -> list[tuple[int, T]]:
+        heapq.heappush(self.waiting, (rank, next(self._seq), item))
+        return self._dispatch()
+
+    def release(self, encoder: int) -> list[tuple[int, T]]:
+        heapq.heappush(self.free, encoder)
+        return self._dispatch()
+
+    def _dispatch(self) -> list[tuple[int, T]]:
+        out = []
+        while self.free and self.waiting:
+            out.append((heapq.heappop(self.free), heapq.heappop(self.waiting)[2]))
+        return out
+
+    def __len__(self) -> int:
+        """Shards waiting for an encoder."""
+        return len(self.waiting)

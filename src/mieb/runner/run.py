@@ -560,6 +560,32 @@ class _RunContext:
     batch_size: int
     executor: dict[str, Any] | None = None  # where the work ran, written into results (see `_run_info`)
 
+    def run_one(self, task: Task) -> tuple[TaskResult | None, bool]:
+        """(result, whether anything was computed) of one task in this process, under its lease (an
+        aggregate's subtasks first); result None only for "only-cache" misses. For scripts that drive
+        tasks one by one (benchmarks/speed.py); `MIEB.run` plans instead (`mieb.runner.plan`)."""
+        path = result_file(self.out_dir, task.name) if self.out_dir else None
+        existing = _read_existing(path)
+        todo = _pending(task, existing, self.strategy)
+        if not todo:
+            return existing, False
+        check_modalities(task, self.encoder)
+        lease = task_lease(self.out_dir, task.name) if self.out_dir is not None else None
+        if lease is not None:
+            lease.acquire()
+        try:
+            if self.strategy != "always":  # another run may have finished it while we waited
+                existing = _read_existing(path)
+                todo = _pending(task, existing, self.strategy)
+                if not todo:
+                    return existing, False
+            kind = task.kind
+            subs = [self.run_one(t)[0] for t in kind.subtasks(task)] if isinstance(kind, AggregateKind) else None
+            return self._compute(task, todo, existing, path, subs), True
+        finally:
+            if lease is not None:
+                lease.release()
+
     def _compute(self, task: Task, todo: list[tuple[str, str]], existing: TaskResult | None, path: Path | None,
                  sub_results: list[TaskResult | None] | None) -> TaskResult:
         """`task`'s result over the (split, subset) pairs `todo`, merged into `existing`; written to `path`

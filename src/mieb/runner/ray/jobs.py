@@ -3,8 +3,8 @@
 - An `Encoder` actor loads the model once and encodes shards of inputs with the Embedder's own batching,
   decoding (in its DataLoader workers, on its node's CPUs), precision and checks; each shard it encodes
   is written whole to the shared cache when there is one.
-- The `EncoderQueue` actor hands shards to free encoders in the order they were submitted, so the
-  jobs submitted first (the largest: see `mieb.runner.plan`) are served first.
+- The `EncoderQueue` actor hands shards to free encoders by `mieb.runner.plan.ShardQueue`: the shards of
+  the job planned first (the largest) before any other job's.
 - A job (`run_job`, a Ray task holding CPU only) loads its task's data, runs the task's protocol and
   scores it with the runner's own code; the inputs its Embedder does not find in the cache are sent to
   the queue in shards (`PoolEncoding`), so the GPUs work for other jobs while this one fits scikit-learn.
@@ -29,9 +29,11 @@ import numpy as np
 
 from mieb.data.images import ImageColumn, RawImage, raw_bytes
 from mieb.models.encoder import EncodeContext, Encoder
-from mieb.runner.plan import SHARD_SIZE, Job, shard_spans
+from mieb.runner.plan import SHARD_SIZE, Job, ShardQueue, shard_spans
 
 if TYPE_CHECKING:
+    import asyncio
+
     from mieb.models.meta import ModelMeta
     from mieb.results.schema import TaskResult
     from mieb.runner.embedder import Batches, Embedder
@@ -43,7 +45,7 @@ logger = logging.getLogger("mieb")
 # once: retrying it would fail the same way.
 TRANSIENT: frozenset[str] = frozenset({
     "builtins.TimeoutError", "builtins.ConnectionError",  # incl. ConnectionResetError, ...
-    "torch.OutOfMemoryError",  # the Embedder halves batches first; this is the last resort
+    "torch.OutOfMemoryError",  # an encoder halves its batch first (`EncoderWorker.encode`); this is the last resort
     "requests.exceptions.Timeout", "requests.exceptions.ConnectionError",  # the Hub, through requests
     "httpx.TimeoutException", "httpx.NetworkError",  # the Hub, through httpx
     "huggingface_hub.errors.HfHubHTTPError.5xx",  # see `is_transient`
@@ -72,6 +74,10 @@ def is_transient(error: BaseException) -> bool:
                 return True
         e = e.__cause__ or e.__context__
     return False
+
+
+def _cuda_oom(error: BaseException) -> bool:
+    return any(f"{c.__module__}.{c.__qualname__}" == "torch.OutOfMemoryError" for c in type(error).__mro__)
 
 
 # -- what travels between job and encoder ------------------------------------------------------------
@@ -186,6 +192,24 @@ class EncoderWorker:
                 "num_workers": self.embedder.num_workers, "load_seconds": round(self.load_seconds, 3)}
 
     def encode(self, request: EncodeRequest) -> EncodeReply:
+        """The shard's embeddings. On CUDA out-of-memory the shard is encoded again with half the batch
+        size (kept for the shards after it, and recorded in `where["batch_size"]`); at batch size 1 the
+        error is raised (transient: the job is retried)."""
+        while True:
+            try:
+                return self._encode(request)
+            except Exception as e:
+                if not _cuda_oom(e) or self.embedder.batch_size == 1:
+                    raise
+                import torch
+
+                torch.cuda.empty_cache()
+                self.embedder.batch_size = max(1, self.embedder.batch_size // 2)
+                self.where["batch_size"] = self.embedder.batch_size
+                logger.warning("encoder %s: CUDA out of memory; encoding the shard again with batch size %d",
+                               self.name, self.embedder.batch_size)
+
+    def _encode(self, request: EncodeRequest) -> EncodeReply:
         t0 = time.perf_counter()
         ctx = request.ctx
         emb = self.embedder
@@ -221,34 +245,41 @@ class EncoderWorker:
 
 
 class EncoderQueue:
-    """A Ray actor (see `actor_classes`) that hands requests to free encoders first come, first served
+    """A Ray actor (see `actor_classes`) that hands requests to free encoders by `ShardQueue`'s policy
     (an async actor: requests wait without holding a thread). Encoders are found by their actor names,
     so a restarted queue finds them again. A request whose encoder does not answer within `timeout_s`
     raises TimeoutError (transient: its job is retried) and that encoder is restarted."""
 
     def __init__(self, encoder_names: list[str], timeout_s: float):
-        import asyncio
         from concurrent.futures import ThreadPoolExecutor
 
         import ray
 
         self.encoders = [ray.get_actor(name) for name in encoder_names]
         self.timeout_s = timeout_s
-        self.free: asyncio.Queue[int] = asyncio.Queue()
-        for i in range(len(self.encoders)):
-            self.free.put_nowait(i)
+        self.policy: ShardQueue[asyncio.Future[int]] = ShardQueue(len(self.encoders))
         # ray.wait(fetch_local=False) blocks; one thread per encoder waits for its request to finish,
         # so results go straight from the encoder to the job, never through this actor.
         self.waiters = ThreadPoolExecutor(max_workers=len(self.encoders) + 1)
 
-    async def submit(self, boxed: list[Any]) -> list[Any]:
+    def _hand_out(self, starts: list[tuple[int, asyncio.Future[int]]]) -> None:
+        for encoder, waiter in starts:
+            if waiter.done():  # its caller went away (cancelled): the encoder goes to the next one
+                self._hand_out(self.policy.release(encoder))
+            else:
+                waiter.set_result(encoder)
+
+    async def submit(self, boxed: list[Any], rank: int = 0) -> list[Any]:
         """Encode the request in `boxed[0]` (an ObjectRef, boxed so it is passed on unresolved) on the next
-        free encoder; returns [ObjectRef of its EncodeReply] once that is ready (or failed)."""
+        free encoder, before the requests of jobs of a higher `rank`; returns [ObjectRef of its
+        EncodeReply] once that is ready (or failed)."""
         import asyncio
 
         import ray
 
-        i = await self.free.get()
+        waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._hand_out(self.policy.submit(rank, waiter))
+        i = await waiter
         try:
             ref = self.encoders[i].encode.remote(boxed[0])
             loop = asyncio.get_running_loop()
@@ -259,7 +290,7 @@ class EncoderQueue:
                 raise TimeoutError(f"encoder {i} gave no answer within {self.timeout_s:.0f} s")
             return [ref]
         finally:
-            self.free.put_nowait(i)
+            self._hand_out(self.policy.release(i))
 
 
 def actor_classes() -> tuple[Any, Any]:
@@ -286,7 +317,7 @@ class PoolEncoder(Encoder):
 @dataclass
 class PoolEncoding:
     """The Embedder backend of a job: shards of `shard_size` inputs (rounded to whole batches) go to the
-    queue, at most `in_flight` at a time, and come back in any order. `by_encoder` records which encoders
+    queue with the job's `rank`, at most `in_flight` at a time, and come back in any order. `by_encoder` records which encoders
     did the work (their `EncoderWorker.where`, with the inputs and shards each encoded); encoders' stage
     seconds are added to the Embedder's stats."""
 
@@ -294,6 +325,7 @@ class PoolEncoding:
     in_flight: int
     shard_size: int = SHARD_SIZE
     poll_s: float = 5.0
+    rank: int = 0  # the job's place in the plan: the queue serves lower ranks first
     by_encoder: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def images(self, embedder: Embedder, images: ImageColumn, todo: list[int], keys: list[bytes],
@@ -326,7 +358,7 @@ class PoolEncoding:
             while waiting and len(running) < self.in_flight:
                 a, b = waiting.pop()
                 payload = ray.put(request(a, b))
-                running[self.queue.submit.remote([payload])] = (a, b)
+                running[self.queue.submit.remote([payload], self.rank)] = (a, b)
             ready, _ = ray.wait(list(running), num_returns=1, timeout=self.poll_s)
             for ref in ready:
                 a, b = running.pop(ref)
@@ -352,6 +384,7 @@ class JobSpec:
     shared_cache: str | None
     encoder_info: dict[str, Any]
     in_flight: int
+    rank: int = 0
 
 
 @dataclass
@@ -390,7 +423,7 @@ def _compute(spec: JobSpec, queue: Any, where: dict[str, Any]) -> tuple[TaskResu
 
     job = spec.job
     encoder = PoolEncoder(job.model, spec.encoder_info)
-    backend = PoolEncoding(queue, spec.in_flight, spec.shard_size)
+    backend = PoolEncoding(queue, spec.in_flight, spec.shard_size, rank=spec.rank)
     embedder = Embedder(encoder, batch_size=spec.batch_size, num_workers=0,
                         store=job_store(spec.cache, spec.shared_cache, spec.encoder_info["fingerprint"]),
                         backend=backend)
