@@ -46,6 +46,8 @@ from model_builders import (
 from mieb.models.meta import ModelMeta
 from mieb.models.registry import _cards, get_model_meta, get_model_metas
 
+MLLM = ("sentence_transformers", "peft", "torchvision")  # the `mllm` extra
+
 
 class Case(NamedTuple):
     family: str
@@ -60,6 +62,7 @@ class Case(NamedTuple):
     # `model` built, its loader options updated by `options(tmp)` (float32 for the tiny weights).
     card: str | None = None
     options: Callable[[Path], dict] = lambda tmp: {}
+    hub: bool = False  # `model` is a card name, loaded from tiny stand-ins served as its Hub repositories
 
 
 def built(builder: Callable[..., Path], **kw: object) -> Callable[[Path], str]:
@@ -121,6 +124,16 @@ CASES = [
                               "teacher_dtype": "float32"}),
     # The lexical baseline reads the text of image+text queries (no weights: the card as it is).
     Case("bm25", lambda tmp: "mteb/baseline-bm25s", task="ShapesMultipleChoice", needs=("bm25s", "Stemmer")),
+    Case("lco-embedding", lambda tmp: "LCO-Embedding/LCO-Embedding-Omni-3B", needs=MLLM, hub=True),
+    Case("e5-omni", lambda tmp: "Haon-Chen/e5-omni-3B", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("omniembed", lambda tmp: "Tevatron/OmniEmbed-v0.1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("bidirlm-omni", lambda tmp: "BidirLM/BidirLM-Omni-2.5B-Embedding", needs=MLLM, hub=True,
+         flags=("--trust-remote-code",)),
+    Case("jina-v5-omni", lambda tmp: "jinaai/jina-embeddings-v5-omni-nano", needs=MLLM, hub=True,
+         flags=("--trust-remote-code",)),
+    Case("qwen3-vl-embedding", lambda tmp: "Qwen/Qwen3-VL-Embedding-2B", needs=MLLM, hub=True),
+    Case("bge-vl-mllm", lambda tmp: "BAAI/BGE-VL-MLLM-S1", needs=MLLM, hub=True, flags=("--trust-remote-code",)),
+    Case("gme", lambda tmp: "Alibaba-NLP/gme-Qwen2-VL-2B-Instruct", needs=MLLM, hub=True),
 ]
 # Families no offline task can run: text-only embedders need text on both sides, and the offline world's
 # text-only tasks do not exist (they run end to end in their own test module).
@@ -162,6 +175,14 @@ IDS = [
     "eager-embed",
     "nanovdr",
     "bm25",
+    "lco-embedding",
+    "e5-omni",
+    "omniembed",
+    "bidirlm-omni",
+    "jina-v5-omni",
+    "qwen3-vl-embedding",
+    "bge-vl-mllm",
+    "gme",
 ]
 
 
@@ -207,6 +228,10 @@ def test_cli_run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         cards = {**registry._cards(), case.card: local}
         monkeypatch.setattr(registry, "_cards", lambda: cards)
         model = case.card
+    if case.hub:
+        from mllm_builders import offline_hub, tiny_hub_repos
+
+        offline_hub(monkeypatch, tmp_path / "hub", tiny_hub_repos(model, tmp_path / "tiny"))
     out = tmp_path / "results"
     args = [
         "run",

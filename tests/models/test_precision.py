@@ -35,6 +35,10 @@ REFERENCE_PRECISION = {
     "bge-vl": "bf16",
     # EBind: its package autocasts its backbones to bfloat16; Visualized BGE: Visualized_BGE in float32.
     "ebind": "bf16-mixed", "visualized-bge": "fp32",
+    # multimodal LLMs: torch_dtype in the wrapper (LCO-Embedding, OmniEmbed, GME), else the reference card's
+    # output dtype (the checkpoint's own dtype, which transformers 5 loads by default)
+    "lco-embedding": "bf16", "e5-omni": "bf16", "omniembed": "bf16", "bidirlm-omni": "bf16",
+    "jina-v5-omni": "bf16", "qwen3-vl-embedding": "bf16", "bge-vl-mllm": "fp16", "gme": "fp16",
     # Zoo part 3: the weights' dtype the reference's wrappers load (torch_dtype / dtype), fp32 where none.
     "colqwen3.5": "bf16", "webai-colvec1": "bf16", "granite-vision": "fp16", "sauerkraut-colpali": "bf16",
     "nemotron-colembed": "bf16", "jina-v4": "bf16", "eager-embed": "fp16", "nanovdr": "fp32",

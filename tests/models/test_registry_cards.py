@@ -172,3 +172,16 @@ def test_readme_model_table_lists_every_family() -> None:
     listed = {f for row in section.splitlines() if row.startswith("| `")
               for f in re.findall(r"`([^`]+)`", row.split("|")[1])}
     assert {m.family for m in get_model_metas()} <= listed
+
+
+def test_issue_15_mllm_families_cover_their_published_rows() -> None:
+    """Every published row of the multimodal-LLM families of issue 15 resolves to a card with its revision."""
+    from mieb.leaderboard.scores import _published_facts
+
+    facts = _published_facts()
+    ours = ["LCO-Embedding/LCO-Embedding-Omni-3B", "LCO-Embedding/LCO-Embedding-Omni-7B", "Haon-Chen/e5-omni-3B",
+            "Haon-Chen/e5-omni-7B", "Tevatron/OmniEmbed-v0.1", "BidirLM/BidirLM-Omni-2.5B-Embedding",
+            "jinaai/jina-embeddings-v5-omni-nano", "jinaai/jina-embeddings-v5-omni-small", "TIGER-Lab/VLM2Vec-Full",
+            "TIGER-Lab/VLM2Vec-LoRA"]
+    for name in ours:
+        assert get_model_meta(name).revision == facts[name]["revision"], name

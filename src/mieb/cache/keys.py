@@ -62,6 +62,8 @@ def text_key(text: str, ctx: EncodeContext | None = None) -> bytes:
     return b"t" + content_hash(text.encode("utf-8") + b"\0" + _context_bytes(ctx))
 
 
-def fused_key(image_content: bytes, text: str, ctx: EncodeContext | None = None) -> bytes:
-    """A joint image+text input of a model with its own fusion."""
-    return b"f" + content_hash(image_content + text.encode("utf-8") + b"\0" + _context_bytes(ctx))
+def fused_key(image_content: bytes, text: str, ctx: EncodeContext | None = None, *, text_first: bool = False) -> bytes:
+    """A joint image+text input of a model with its own fusion; `text_first` items (the text before the image,
+    `EncodeContext.text_first`) are keyed apart, since models reading one chat message see another order."""
+    order = b"\0text-first" if text_first else b""
+    return b"f" + content_hash(image_content + text.encode("utf-8") + b"\0" + _context_bytes(ctx) + order)

@@ -17,16 +17,19 @@ def pair_classification_scores(img_emb: np.ndarray | torch.Tensor,
     correct on the longer side (mteb compares against ``arange`` of each side's length).
     Means are taken in float32, as mteb does, so e.g. 0.7 reads 0.699999988079071.
     """
-    # mteb keeps the embeddings' own dtype (float32 for nearly every model).
+    # mteb keeps the embeddings' own dtype (float32 for nearly every model), normalises the flat (N*I, d)
+    # and (N*T, d) matrices and multiplies each row's (I, d) by its (d, T) on its own: a batched product
+    # can differ in the last bit, which decides argmax between near-equal scores.
     images, texts = torch.as_tensor(img_emb), torch.as_tensor(txt_emb)
-    dtype = torch.promote_types(images.dtype, texts.dtype)
-    images = F.normalize(images.to(dtype), dim=-1)
-    texts = F.normalize(texts.to(dtype), dim=-1)
     if images.ndim != 3 or texts.ndim != 3 or len(images) != len(texts):
         raise ValueError("img_emb and txt_emb must be (N, I, d) and (N, T, d) with the same N")
+    dtype = torch.promote_types(images.dtype, texts.dtype)
+    n, n_img, n_txt = images.shape[0], images.shape[1], texts.shape[1]
+    images = F.normalize(images.to(dtype).reshape(n * n_img, -1), dim=-1).view(n, n_img, -1)
+    texts = F.normalize(texts.to(dtype).reshape(n * n_txt, -1), dim=-1).view(n, n_txt, -1)
     with torch.inference_mode():
-        sims = images @ texts.transpose(1, 2)  # (N, I, T)
-        n_img, n_txt = sims.shape[1], sims.shape[2]
+        sims = torch.stack([i @ t.t() for i, t in zip(images, texts, strict=True)]) if n else \
+            torch.zeros(0, n_img, n_txt)  # (N, I, T)
         text_ok = (sims.argmax(dim=2) == torch.arange(n_img)).all(dim=1)
         image_ok = (sims.argmax(dim=1) == torch.arange(n_txt)).all(dim=1)
         group_ok = text_ok & image_ok

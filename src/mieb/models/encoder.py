@@ -26,13 +26,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class EncodeContext:
-    """What a wrapper may want to know about the inputs: instruction-aware models use it."""
+    """What a wrapper may want to know about the inputs: instruction-aware models use it.
+
+    `instruction` is the task's prompt for this side: None when the task defines no prompts, "" when it
+    defines some but none for this prompt type. `text_first` (image+text inputs): whether the task's
+    dataset holds the text before the image; the reference hands multimodal items to sentence-transformers
+    models as dicts in that column order, which becomes the order of the chat message's parts.
+    """
 
     task_name: str | None = None
     task_type: str | None = None
     category: str | None = None
     prompt_type: PromptType | None = None
     instruction: str | None = None
+    text_first: bool = False
 
 
 def resolve_device(device: str | None) -> torch.device:

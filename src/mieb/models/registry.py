@@ -82,6 +82,9 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     # NVIDIA ColEmbed's remote code: v1 for transformers 4.49, v2 for 5.0 (the extras pin them).
     "nemotron-colembed-v1": ("torchvision", "accelerate"),
     "nemotron-colembed-v2": ("torchvision", "accelerate"),
+    # Multimodal-LLM embedders: Qwen-VL / Qwen-Omni processors (torchvision), sentence-transformers' multimodal
+    # models, PEFT adapters.
+    "mllm": ("sentence_transformers", "peft", "torchvision"),
 }
 
 

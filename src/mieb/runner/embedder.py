@@ -12,15 +12,25 @@ stored float32 bytes exactly.
 
 Multi-vector models (card similarity="max_sim", e.g. ColPali) return a `MultiVector` per batch instead
 of a (B, d) array; items are stored as (tokens, d) arrays and returned as one padded `MultiVector`.
+
+When the device runs out of memory (`torch.OutOfMemoryError`, raised by CUDA), the batch that failed is
+encoded again in halves, down to one item, and the rest of that encode call keeps the smaller size; each
+halving is recorded (`Embedder.batch_size_reductions`, written into the task's result). The model then
+sees the same batches as in a run started at the smaller size (when the requested size is a multiple of
+it, as with powers of two), so the embeddings are identical to that run's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
@@ -38,6 +48,8 @@ if TYPE_CHECKING:
 
 # What the Embedder returns: (N, d) float32 rows, or one padded MultiVector for multi-vector models.
 Embeddings = np.ndarray | MultiVector
+
+logger = logging.getLogger(__name__)
 
 
 def available_cpus() -> int:
@@ -141,6 +153,14 @@ def release_free_heap() -> None:
 
 
 @dataclass
+class _BatchLimit:
+    """The largest batch the model is given in one encode call (halved when the device runs out of memory)."""
+
+    size: int
+    inputs: str  # "images", "texts" or "fused": what the call encodes, for the record
+
+
+@dataclass
 class EmbedStats:
     """Counts and seconds of one task. `seconds` is the wall time spent in the Embedder; `prepare_cpu`
     is CPU time summed over decode workers (it runs in parallel with `model`)."""
@@ -153,6 +173,7 @@ class EmbedStats:
     texts_unique: int = 0
     texts_cached: int = 0
     texts_encoded: int = 0
+    oom_retries: int = 0
     seconds: float = 0.0
     hash: float = 0.0
     data_wait: float = 0.0
@@ -221,6 +242,8 @@ class Embedder:
         self.category: str | None = None
         self.instructions: dict[str, str] = {}
         self.stats = EmbedStats()
+        # This task's out-of-memory halvings: {"inputs": "images"|"texts"|"fused", "from": n, "to": n // 2}.
+        self.batch_size_reductions: list[dict[str, Any]] = []
         self._memo: dict[bytes, np.ndarray] = {}
         self._dim: int | None = None
 
@@ -230,6 +253,7 @@ class Embedder:
         self.task_name, self.task_type, self.category = task_name, task_type, category
         self.instructions = dict(instructions or {})
         self.stats = EmbedStats()
+        self.batch_size_reductions = []
         self._memo = {}
 
     def context(self, prompt_type: PromptType | None) -> EncodeContext:
@@ -238,7 +262,8 @@ class Embedder:
             task_type=self.task_type,
             category=self.category,
             prompt_type=prompt_type,
-            instruction=self.instructions.get(prompt_type) if prompt_type else None,
+            instruction=self.instructions.get(prompt_type, "" if self.instructions else None) if prompt_type
+            else None,
         )
 
     def _key_context(self, ctx: EncodeContext) -> EncodeContext | None:
@@ -281,10 +306,11 @@ class Embedder:
         return out
 
     def fused(self, images: ImageColumn, texts: Sequence[str], *, prompt_type: PromptType | None = None,
-              split: str | None = None) -> Embeddings:
+              split: str | None = None, text_first: bool = False) -> Embeddings:
         """Image+text inputs: the sum of the unnormalised embeddings (fusion="sum", as the reference's
         CLIP-family wrappers do), the model's own joint encoding (fusion="joint"), or, for multi-vector
-        models, each item's text tokens followed by its image tokens (fusion="concat")."""
+        models, each item's text tokens followed by its image tokens (fusion="concat"). `text_first`: the
+        dataset holds the text column before the image column (see `EncodeContext.text_first`)."""
         if len(images) != len(texts):
             raise ValueError(f"task {self.task_name}: {len(images)} images but {len(texts)} texts to fuse")
         if self.meta.fusion == "concat":
@@ -301,12 +327,13 @@ class Embedder:
             return img + txt
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
-            ctx = self.context(prompt_type)
+            ctx = dataclasses.replace(self.context(prompt_type), text_first=text_first)
             texts = list(texts)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
-            keys = [fused_key(h, t, kctx) for h, t in zip(self._image_hashes(images, split), texts, strict=True)]
+            keys = [fused_key(h, t, kctx, text_first=text_first)
+                    for h, t in zip(self._image_hashes(images, split), texts, strict=True)]
             out = self._resolve(keys, "images",
                                 lambda todo, ks: self._images_from(images, todo, ks, ctx, texts, split))
             self.stats.seconds += time.perf_counter() - t0
@@ -418,6 +445,7 @@ class Embedder:
         buffer: torch.Tensor | None = None
         half = self.encoder.weights_dtype if self.encoder.weights_dtype != torch.float32 else None
         n_batches = 0
+        limit = _BatchLimit(self.batch_size, "images" if texts is None else "fused")
         with _threads_beside_workers(use_workers, self.encoder.device):
             while True:
                 t0 = time.perf_counter()
@@ -442,14 +470,8 @@ class Embedder:
                     assert mean is not None and std is not None
                     batch = [(((torch.from_numpy(b).to(self.encoder.device).float() / 255.0) - mean[0]) / std[0])
                              .to(half or torch.float32) for b in batch]
-                with self.encoder.autocast():
-                    if texts is None:
-                        emb = self.encoder.encode_images(batch, ctx)
-                    else:
-                        emb = self.encoder.encode_fused(batch, [texts[todo[i]] for i in idx], ctx)
-                if _is_view_of(emb, buffer):  # an output sharing the reused buffer would change next step
-                    emb = emb.clone()
-                emb = self._rows(self._check(emb, len(idx)))
+                batch_texts = None if texts is None else [texts[todo[i]] for i in idx]
+                emb = self._adaptive(len(idx), limit, partial(self._call_images, batch, batch_texts, ctx, buffer))
                 self.stats.model += time.perf_counter() - t0
                 n_batches += 1
                 if use_workers and n_batches % TRIM_EVERY == 0:
@@ -464,16 +486,65 @@ class Embedder:
         # Longest first: batches of similar length waste less padding, and memory peaks at once.
         order = sorted(todo, key=lambda p: -len(texts[p]))
         tick = self.progress(f"{self.task_name}: texts", len(order)) if self.progress else None
+        limit = _BatchLimit(self.batch_size, "texts")
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             t0 = time.perf_counter()
-            with self.encoder.autocast():
-                emb = self.encoder.encode_texts([texts[p] for p in chunk], ctx)
-            emb = self._rows(self._check(emb, len(chunk)))
+            emb = self._adaptive(len(chunk), limit, partial(self._call_texts, [texts[p] for p in chunk], ctx))
             self.stats.model += time.perf_counter() - t0
             if tick:
                 tick(len(chunk))
             yield chunk, emb
+
+    def _call_images(self, batch: Any, texts: list[str] | None, ctx: EncodeContext, buffer: torch.Tensor | None,
+                     part: slice) -> Any:
+        """The model on items `part` of a prepared image batch (with their texts for joint inputs)."""
+        if part != slice(0, len(batch)):
+            batch = batch[part]
+        emb = (self.encoder.encode_images(batch, ctx) if texts is None
+               else self.encoder.encode_fused(batch, texts[part], ctx))
+        return emb.clone() if _is_view_of(emb, buffer) else emb  # the reused buffer changes next step
+
+    def _call_texts(self, texts: list[str], ctx: EncodeContext, part: slice) -> Any:
+        return self.encoder.encode_texts(texts[part], ctx)
+
+    def _adaptive(self, n: int, limit: _BatchLimit, call: Callable[[slice], Any]) -> list[np.ndarray] | np.ndarray:
+        """Checked per-item rows of `call` over items [0, n), in chunks of at most `limit.size`. When the
+        device runs out of memory the failed chunk is retried at half the size (down to one item, then the
+        error is raised), and `limit` keeps the smaller size for the rest of the encode call."""
+        parts: list[list[np.ndarray] | np.ndarray] = []
+        start = 0
+        while start < n:
+            size = min(limit.size, n - start)
+            try:
+                with self.encoder.autocast():
+                    emb = call(slice(start, start + size))
+            except torch.OutOfMemoryError:
+                if size == 1:
+                    raise
+                out_of_memory = True
+            else:
+                out_of_memory = False
+            if out_of_memory:  # outside the except block, so the failed attempt's tensors can be freed
+                self._free_device_memory()
+                limit.size = size // 2
+                self.stats.oom_retries += 1
+                self.batch_size_reductions.append({"inputs": limit.inputs, "from": size, "to": limit.size})
+                logger.warning("task %s: out of memory encoding %d %s; retrying %d at a time", self.task_name,
+                               size, limit.inputs, limit.size)
+                continue
+            parts.append(self._rows(self._check(emb, size)))
+            start += size
+        if len(parts) == 1:
+            return parts[0]
+        if all(isinstance(p, np.ndarray) for p in parts):
+            return np.concatenate(parts)
+        return [row for p in parts for row in p]
+
+    def _free_device_memory(self) -> None:
+        gc.collect()
+        if self.encoder.device.type == "cuda":
+            torch.cuda.empty_cache()
 
     @staticmethod
     def _rows(emb: np.ndarray | MultiVector) -> list[np.ndarray] | np.ndarray:
@@ -585,8 +656,9 @@ class EmbedderView:
         return self.embedder.texts(texts, prompt_type=prompt_type, split=self.context.split)
 
     def fused(self, images: ImageColumn, texts: Sequence[str], *,
-              prompt_type: PromptType | None = None) -> Embeddings:
-        return self.embedder.fused(images, texts, prompt_type=prompt_type, split=self.context.split)
+              prompt_type: PromptType | None = None, text_first: bool = False) -> Embeddings:
+        return self.embedder.fused(images, texts, prompt_type=prompt_type, split=self.context.split,
+                                   text_first=text_first)
 
     def dense(self, embeddings: Embeddings) -> np.ndarray:
         """`embeddings` as (N, d) float32 rows; ModelOutputError for multi-vector embeddings."""

@@ -723,6 +723,8 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             **({"precision_note": encoder.precision_note} if encoder.precision_note else {}),
             "device": executor.get("encoder_device", str(encoder.device)),
             "batch_size": batch_size,
+            # halvings after the device ran out of memory: {"inputs", "from", "to"} each, in order
+            "batch_size_reductions": list(embedder.batch_size_reductions),
             "num_workers": embedder.num_workers,
             "embedding_cache": embedder.store is not None and embedder.store.enabled,
             **({"maxsim": info} if (info := encoder.scoring_info()) is not None else {}),

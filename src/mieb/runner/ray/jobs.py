@@ -45,7 +45,7 @@ logger = logging.getLogger("mieb")
 # once: retrying it would fail the same way.
 TRANSIENT: frozenset[str] = frozenset({
     "builtins.TimeoutError", "builtins.ConnectionError",  # incl. ConnectionResetError, ...
-    "torch.OutOfMemoryError",  # an encoder halves its batch first (`EncoderWorker.encode`); this is the last resort
+    "torch.OutOfMemoryError",  # the Embedder halves a batch down to one input first; this is the last resort
     "requests.exceptions.Timeout", "requests.exceptions.ConnectionError",  # the Hub, through requests
     "httpx.TimeoutException", "httpx.NetworkError",  # the Hub, through httpx
     "huggingface_hub.errors.HfHubHTTPError.5xx",  # see `is_transient`
@@ -74,10 +74,6 @@ def is_transient(error: BaseException) -> bool:
                 return True
         e = e.__cause__ or e.__context__
     return False
-
-
-def _cuda_oom(error: BaseException) -> bool:
-    return any(f"{c.__module__}.{c.__qualname__}" == "torch.OutOfMemoryError" for c in type(error).__mro__)
 
 
 # -- what travels between job and encoder ------------------------------------------------------------
@@ -126,13 +122,14 @@ class EncodeRequest:
 @dataclass
 class EncodeReply:
     """A shard's embeddings in request order ((n, d) float32, or n (tokens, d) arrays), the encoder's
-    stage seconds (`EmbedStats.as_dict()`), which encoder did it (`EncoderWorker.where`) and how long it
-    took (seconds)."""
+    stage seconds (`EmbedStats.as_dict()`), which encoder did it (`EncoderWorker.where`), how long it
+    took (seconds) and the batches it halved on out-of-memory (`Embedder.batch_size_reductions`)."""
 
     embeddings: np.ndarray | list[np.ndarray]
     stats: dict[str, Any]
     encoder: dict[str, Any]
     seconds: float
+    reductions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -192,24 +189,8 @@ class EncoderWorker:
                 "num_workers": self.embedder.num_workers, "load_seconds": round(self.load_seconds, 3)}
 
     def encode(self, request: EncodeRequest) -> EncodeReply:
-        """The shard's embeddings. On CUDA out-of-memory the shard is encoded again with half the batch
-        size (kept for the shards after it, and recorded in `where["batch_size"]`); at batch size 1 the
-        error is raised (transient: the job is retried)."""
-        while True:
-            try:
-                return self._encode(request)
-            except Exception as e:
-                if not _cuda_oom(e) or self.embedder.batch_size == 1:
-                    raise
-                import torch
-
-                torch.cuda.empty_cache()
-                self.embedder.batch_size = max(1, self.embedder.batch_size // 2)
-                self.where["batch_size"] = self.embedder.batch_size
-                logger.warning("encoder %s: CUDA out of memory; encoding the shard again with batch size %d",
-                               self.name, self.embedder.batch_size)
-
-    def _encode(self, request: EncodeRequest) -> EncodeReply:
+        """The shard's embeddings, encoded by this encoder's Embedder (which halves a batch that runs out
+        of GPU memory, down to one input, and records it: passed on to the job in the reply)."""
         t0 = time.perf_counter()
         ctx = request.ctx
         emb = self.embedder
@@ -236,7 +217,8 @@ class EncoderWorker:
         self.busy += seconds
         self.requests += 1
         self.items += len(rows)
-        return EncodeReply(np.stack(rows) if dense else rows, emb.stats.as_dict(), self.where, seconds)
+        return EncodeReply(np.stack(rows) if dense else rows, emb.stats.as_dict(), self.where, seconds,
+                           list(emb.batch_size_reductions))
 
     def usage(self) -> dict[str, Any]:
         """Busy seconds since the model was loaded, requests and inputs encoded, seconds alive."""
@@ -366,8 +348,9 @@ class PoolEncoding:
                 used = self.by_encoder.setdefault(reply.encoder["name"], {**reply.encoder, "inputs": 0, "shards": 0})
                 used["inputs"] += b - a
                 used["shards"] += 1
-                for stage in ("data_wait", "prepare_cpu", "model"):
+                for stage in ("data_wait", "prepare_cpu", "model", "oom_retries"):
                     setattr(embedder.stats, stage, getattr(embedder.stats, stage) + reply.stats[stage])
+                embedder.batch_size_reductions.extend(reply.reductions)
                 yield todo[a:b], reply.embeddings
 
 

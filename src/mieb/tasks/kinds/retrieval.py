@@ -184,6 +184,16 @@ def side_texts(ds: Dataset, side: Literal["query", "document"]) -> list[str]:
     return texts
 
 
+def text_before_image(ds: Dataset, side: Literal["query", "document"]) -> bool:
+    """Whether an image+text item's text comes before its image in the reference's batches: dataset column
+    order, except that queries with instructions get their text column rebuilt last (`mteb
+    _create_dataloaders._combine_queries_with_instruction_text`)."""
+    cols = ds.column_names
+    if side == "query" and "instruction" in cols:
+        return False
+    return cols.index("text") < cols.index("image")
+
+
 def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embedder: EmbedderView,
                split: str) -> Any:
     from mieb.data.images import ImageColumn
@@ -193,7 +203,8 @@ def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embe
     mods = meta.query_modalities if side == "query" else meta.document_modalities
     require_columns(meta, ds, mods, split, "queries" if side == "query" else "corpus")
     if mods == ["image", "text"]:
-        return embedder.fused(ImageColumn(ds, "image"), side_texts(ds, side), prompt_type=side)
+        return embedder.fused(ImageColumn(ds, "image"), side_texts(ds, side), prompt_type=side,
+                              text_first=text_before_image(ds, side))
     if mods == ["image"]:
         return embedder.images(ImageColumn(ds, "image"), prompt_type=side)
     return embedder.texts(side_texts(ds, side), prompt_type=side)
