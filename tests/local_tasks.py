@@ -171,8 +171,12 @@ def colour_sts(root: Path, *, languages: tuple[str, ...] = ()) -> Task:
                       modalities=["image"], main_score="cosine_spearman", settings=STSSettings(), eval_langs=langs))
 
 
-def colour_multiple_choice(root: Path, *, empty_candidates: bool = False) -> Task:
-    """Query = colour image + question; candidates = 3 colour words, the right one judged 1, others 0."""
+def colour_multiple_choice(root: Path, *, empty_candidates: bool = False, reranking: bool = False) -> Task:
+    """Query = colour image + question; candidates = 3 colour words, the right one judged 1, others 0.
+
+    `empty_candidates`: the dataset also ships a `top_ranked` config in which q1 has no candidates; a
+    multiple-choice task ignores it (candidates come from the judgements), a retrieval task
+    (`reranking`) reranks those lists."""
     from mieb.tasks.kinds.multiple_choice import MultipleChoiceSettings
 
     names = list(COLOURS)
@@ -197,6 +201,9 @@ def colour_multiple_choice(root: Path, *, empty_candidates: bool = False) -> Tas
         configs["top_ranked"] = {"test": tr}
     name = "ColourMultipleChoice"
     folder = write_hub_folder(root / name, configs)
+    if reranking:
+        return Task(_meta(name, folder, type="Any2AnyRetrieval", category="it2t", modalities=["text", "image"],
+                          main_score="ndcg_at_10", settings=RetrievalSettings()))
     return Task(_meta(name, folder, type="VisionCentricQA", category="it2t", modalities=["text", "image"],
                       main_score="accuracy", settings=MultipleChoiceSettings()))
 

@@ -26,7 +26,7 @@ def test_unknown_names_exit_2_with_suggestions(args: list[str], needle: str, cap
 
 def test_list_commands(capsys: pytest.CaptureFixture) -> None:
     assert main(["list", "tasks", "--task-types", "ZeroShotClassification"]) == 0
-    assert "ShapesZeroShot" in capsys.readouterr().out
+    assert "CIFAR10ZeroShot" in capsys.readouterr().out
     assert main(["list", "benchmarks"]) == 0
     assert "MIEB(offline)" in capsys.readouterr().out
     assert main(["list", "models", "--family", "clip"]) == 0

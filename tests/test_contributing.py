@@ -141,7 +141,8 @@ from mieb.data.hub_cache import DataNeed
 
 task = mieb.get_task("ShapesMatching")
 assert "ShapesMatching" in mieb.get_benchmark("MIEB(offline)").task_names
-assert mieb.get_tasks(task_types=["ImageTextMatching"]) == [task]
+assert mieb.get_tasks(task_types=["ImageTextMatching"], include_offline=True) == [task]
+assert mieb.get_tasks(task_types=["ImageTextMatching"]) == []  # offline tasks stay out of filters
 assert task.data_needs() == [DataNeed(None, "test")] and task.cache_status() == "local"
 print(json.dumps({"auc": score(task, "mieb/tiny-clip-shapes", "results")}))
 """

@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from mieb.data.images import center_crop, decode, prepare
+from mieb.data.images import center_crop, decode, open_image, prepare
 from mieb.models.meta import CLIP_MEAN, CLIP_STD, ImagePreprocessing
 
 
@@ -48,7 +48,8 @@ def test_matches_hf_pil_processor(name: str, img: Image.Image, interp: str, resa
                                resample=resample)
     pp = ImagePreprocessing(size=size, crop_size=size, interpolation=interp, mean=CLIP_MEAN, std=CLIP_STD)
     raw = _encode(img)
-    expected = hf(images=[decode({"bytes": raw})], return_tensors="np")["pixel_values"][0]
+    # The processor gets the image as `datasets` decodes it (RGBA stays RGBA), as the reference's wrapper does.
+    expected = hf(images=[open_image({"bytes": raw, "path": None})], return_tensors="np")["pixel_values"][0]
     np.testing.assert_allclose(_ours(raw, pp), expected, atol=2e-6)
 
 
@@ -101,3 +102,41 @@ def test_embedder_normalises_bit_for_bit_like_the_textbook_expression() -> None:
     mean, std = torch.tensor(pp.mean).view(1, 3, 1, 1), torch.tensor(pp.std).view(1, 3, 1, 1)
     expected = ((x.float() / 255.0) - mean) / std
     assert got.dtype == torch.float32 and torch.equal(got, expected)
+
+
+# -- the opt-in draft decode ---------------------------------------------------------------------------
+def _jpeg_photo(w: int, h: int, seed: int = 0) -> bytes:
+    """A smooth picture with noise, as JPEG: enough detail for a reduced-scale decode to differ."""
+    rs = np.random.RandomState(seed)
+    small = Image.fromarray((rs.rand(8, 8, 3) * 255).astype(np.uint8)).resize((w, h), Image.Resampling.BICUBIC)
+    arr = np.clip(np.asarray(small, dtype=np.int16) + rs.randint(-20, 21, size=(h, w, 3)), 0, 255)
+    return _encode(Image.fromarray(arr.astype(np.uint8)), "JPEG")
+
+
+def test_draft_decode_keeps_the_shape_and_moves_pixels_a_little() -> None:
+    pp = ImagePreprocessing(size=64, crop_size=64)
+    for w, h in ((400, 300), (257, 700), (1000, 130)):
+        raw = {"bytes": _jpeg_photo(w, h), "path": None}
+        exact, draft = prepare(raw, pp), prepare(raw, pp, decode_mode="draft")
+        assert draft.shape == exact.shape == (3, 64, 64) and draft.dtype == np.uint8
+        diff = np.abs(draft.astype(np.int16) - exact.astype(np.int16))
+        assert diff.max() > 0  # a reduced DCT scale was used: the pixels are approximate...
+        assert diff.mean() < 4  # ...but close (mean |difference| in uint8 levels)
+
+
+def test_draft_decode_is_exact_when_it_cannot_reduce() -> None:
+    pp = ImagePreprocessing(size=64, crop_size=64)
+    # A JPEG under twice the target (no 1/2 scale covers it), PNG and PIL inputs: every pixel as the default.
+    small_jpeg = {"bytes": _jpeg_photo(120, 100), "path": None}
+    png = {"bytes": _encode(Image.fromarray((RNG.rand(300, 400, 3) * 255).astype(np.uint8))), "path": None}
+    pil = Image.open(io.BytesIO(_jpeg_photo(400, 300)))
+    for raw in (small_jpeg, png, pil):
+        assert np.array_equal(prepare(raw, pp, decode_mode="draft"), prepare(raw, pp))
+
+
+def test_draft_decode_applies_to_tensor_inputs_only_and_unknown_modes_fail() -> None:
+    raw = {"bytes": _jpeg_photo(400, 300), "path": None}
+    pil = prepare(raw, ImagePreprocessing(input="pil"), decode_mode="draft")
+    assert pil.size == (400, 300)  # a model's own processor sizes PIL inputs: given the full image
+    with pytest.raises(ValueError, match="decode mode"):
+        prepare(raw, ImagePreprocessing(), decode_mode="fast")

@@ -138,3 +138,20 @@ def test_atomic_write_keeps_old_file_on_error(tmp_path: Path) -> None:
         write_json_atomic(path, {"a": object()})
     assert json.loads(path.read_text()) == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_decode_mode_is_recorded_and_keys_the_cache(tmp_path: Path) -> None:
+    from mieb.cache.keys import fingerprint_id, model_fingerprint
+
+    task = colour_zeroshot(tmp_path)
+    for mode in ("exact", "draft"):
+        report = MIEB([task]).run(ColourOracle(), output_folder=tmp_path / mode, decode_mode=mode,
+                                  **{**RUN, "cache": tmp_path / "cache"})
+        assert report.ok and report.results[0].mieb["run"]["decode_mode"] == mode
+    meta = ColourOracle().meta
+    exact, draft = (fingerprint_id(model_fingerprint(meta, "fp32", "cpu", m)) for m in ("exact", "draft"))
+    # The exact default leaves fingerprints as they were before decode modes existed (caches stay valid).
+    assert "decode_mode" not in model_fingerprint(meta, "fp32", "cpu")
+    assert {p.stem for p in (tmp_path / "cache").rglob("*.sqlite")} == {exact, draft}
+    with pytest.raises(ValueError, match="decode_mode"):
+        MIEB([task]).run(ColourOracle(), output_folder=tmp_path / "x", decode_mode="fast", **RUN)

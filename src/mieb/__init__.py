@@ -21,6 +21,19 @@ _EXPORTS: dict[str, str] = {
     "get_task_metadata": "mieb.tasks.registry",
     "Task": "mieb.tasks.task",
     "TaskMetadata": "mieb.tasks.metadata",
+    "DatasetRef": "mieb.tasks.metadata",
+    "SplitStats": "mieb.tasks.metadata",
+    "tasks_from_file": "mieb.tasks.files",
+    # The settings block of each task type's protocol, for tasks of your own (see the README).
+    "ZeroShotSettings": "mieb.tasks.kinds.zeroshot",
+    "RetrievalSettings": "mieb.tasks.kinds.retrieval",
+    "MultipleChoiceSettings": "mieb.tasks.kinds.multiple_choice",
+    "LinearProbeSettings": "mieb.tasks.kinds.linear_probe",
+    "MultilabelSettings": "mieb.tasks.kinds.multilabel",
+    "ClusteringSettings": "mieb.tasks.kinds.clustering",
+    "CompositionalitySettings": "mieb.tasks.kinds.compositionality",
+    "STSSettings": "mieb.tasks.kinds.sts",
+    "AggregateSettings": "mieb.tasks.kinds.aggregate",
     "get_benchmark": "mieb.benchmarks",
     "get_benchmarks": "mieb.benchmarks",
     "Benchmark": "mieb.benchmarks",
@@ -44,7 +57,17 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time `__getattr__` impor
     from mieb.results.load import load_results
     from mieb.results.schema import TaskResult
     from mieb.runner.run import MIEB, RunReport, evaluate
-    from mieb.tasks.metadata import TaskMetadata
+    from mieb.tasks.files import tasks_from_file
+    from mieb.tasks.kinds.aggregate import AggregateSettings
+    from mieb.tasks.kinds.clustering import ClusteringSettings
+    from mieb.tasks.kinds.compositionality import CompositionalitySettings
+    from mieb.tasks.kinds.linear_probe import LinearProbeSettings
+    from mieb.tasks.kinds.multilabel import MultilabelSettings
+    from mieb.tasks.kinds.multiple_choice import MultipleChoiceSettings
+    from mieb.tasks.kinds.retrieval import RetrievalSettings
+    from mieb.tasks.kinds.sts import STSSettings
+    from mieb.tasks.kinds.zeroshot import ZeroShotSettings
+    from mieb.tasks.metadata import DatasetRef, SplitStats, TaskMetadata
     from mieb.tasks.registry import get_task, get_task_metadata, get_tasks
     from mieb.tasks.task import Task
 

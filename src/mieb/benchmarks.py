@@ -40,10 +40,15 @@ def _benchmarks() -> dict[str, Benchmark]:
 
 
 def get_benchmark(name: str) -> Benchmark:
-    try:
-        return _benchmarks()[name]
-    except KeyError:
-        raise UnknownNameError("benchmark", name, _benchmarks()) from None
+    """A benchmark by name, matched without regard to case ("mieb(lite)" is MIEB(lite)); raises
+    `UnknownNameError` (with close matches) for an unknown name."""
+    benchmarks = _benchmarks()
+    if name in benchmarks:
+        return benchmarks[name]
+    folded = {b.casefold(): b for b in benchmarks}
+    if name.casefold() in folded:
+        return benchmarks[folded[name.casefold()]]
+    raise UnknownNameError("benchmark", name, benchmarks)
 
 
 def get_benchmarks(names: list[str] | None = None) -> list[Benchmark]:

@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 
 class MiebError(Exception):
-    """Base of mieb's own errors: the message is meant for the user, without a traceback."""
+    """Base of mieb's own errors: the message is meant for the user, without a traceback.
+
+    Picklable whatever a subclass's `__init__` takes (rebuilt from its message and attributes), so an
+    error raised in a Ray worker or a decode worker reaches the driver as itself."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild_error, (type(self), self.args, self.__dict__)
+
+
+def _rebuild_error(cls: type[MiebError], args: tuple[Any, ...], state: dict[str, Any]) -> MiebError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UnknownNameError(MiebError, KeyError):
     """An unknown task, benchmark or model name; carries close matches as suggestions."""
 
-    def __init__(self, what: str, name: str, known: Iterable[str]):
+    def __init__(self, what: str, name: str, known: Iterable[str], hint: str | None = None):
         self.what = what
         self.name = name
         self.suggestions = suggest(name, known)
-        hint = f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"Unknown {what} {name!r}.{hint}")
+        close = f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"Unknown {what} {name!r}.{close}" + (f" {hint}" if hint else ""))
 
     def __str__(self) -> str:  # KeyError would quote the message
         return self.args[0]
@@ -71,5 +85,6 @@ def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
     known = list(known)
     lower = {k.lower(): k for k in known}
     hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.6)
-    subs = [k for k in known if name.lower() in k.lower() and lower.get(k.lower()) not in hits]
+    # Names containing the input ("retrieval" -> "Any2AnyRetrieval"), each suggested once.
+    subs = [k for k in known if name.lower() in k.lower() and k.lower() not in hits]
     return [lower[h] for h in hits] + subs[: max(0, n - len(hits))]

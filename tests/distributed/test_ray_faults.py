@@ -65,6 +65,7 @@ def _calls(tmp_path: Path) -> list[str]:
     return log.read_text().split("\n")[:-1] if log.exists() else []
 
 
+@pytest.mark.cluster  # a minute each on 2 cores: run by CI's Ray step (-m cluster), not the default run
 @pytest.mark.parametrize("hook", ["encoder_dies_once", "job_dies_once", "job_times_out_once"])
 def test_a_dead_worker_or_a_transient_error_is_retried_and_the_run_completes(ray_cluster: Any, tmp_path: Path,
                                                                              hook: str) -> None:
@@ -76,6 +77,7 @@ def test_a_dead_worker_or_a_transient_error_is_retried_and_the_run_completes(ray
     assert attempts.count(what) > (1 if what == "encode" else len(TASKS))  # one more attempt than without
 
 
+@pytest.mark.cluster
 def test_a_non_transient_error_is_recorded_without_a_retry(ray_cluster: Any, tmp_path: Path) -> None:
     report = finish(driver(tmp_path, TASKS, "job_raises_value_error"))
     assert set(report["failures"]) == set(TASKS)
@@ -99,6 +101,7 @@ def test_an_infeasible_request_fails_fast(ray_cluster: Any, tmp_path: Path, opti
     assert not list(tmp_path.glob("*/*/*.json"))  # nothing was computed or written
 
 
+@pytest.mark.cluster
 def test_a_killed_driver_is_resumed_by_the_same_command(ray_cluster: Any, tmp_path: Path) -> None:
     """The driver (its own process, joined to the session's cluster) is killed once some tasks are
     written; the same command run again computes only what was not finished."""

@@ -7,6 +7,8 @@ the system's temporary directory) and its path is printed at the end of the pyte
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
@@ -44,7 +46,7 @@ def browser_page(site, tmp_path_factory):
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
             offline=True, args=LAUNCH_ARGS, viewport={"width": 1400, "height": 1000})
-        context.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(f"request {r.url}"))
+        context.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else problems.append(f"request {r.url}"))
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
@@ -155,4 +157,92 @@ def test_page_shows_the_cli_numbers(site, published, browser_page):
     assert means == [r[3] for r in rows]
     assert cis == [r[4] for r in rows if r[4]]
     assert types == cli_types
+    assert problems == []
+
+
+def test_csv_download_scatter_and_the_reference_filters(site, browser_page):
+    """The shown table as CSV, the score-vs-size scatter, and the Availability and Zero-shot filters."""
+    import json
+
+    from mieb.models.registry import _training_facts
+
+    page, problems = browser_page
+    page.goto((site / "index.html").as_uri() + "#b=MIEB(lite)")
+    page.wait_for_selector("#leaderboard tbody tr")
+    page.locator('select[aria-label="maximum parameters"]').select_option(label="500M")
+    shown = _rows(page)
+    with page.expect_download() as info:
+        page.locator("#download-csv").click()
+    download = info.value
+    assert download.suggested_filename == "mieb-MIEB-lite-types.csv"
+    table = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    header, body = table[0], table[1:]
+    assert header[:4] == ["Rank", "Model", "Revision", "Parameters"] and header[-1] == "Rank (Borda)"
+    assert "Mean (TaskType) 95% CI low" in header and "Compositionality" in header
+    assert len(body) == shown  # the rows shown, in their order, with the numbers as printed
+    assert [r[0] for r in body] == _column(page, "rank")
+    assert [r[header.index("Mean (TaskType)")] for r in body] == [c.split("\n")[0].strip() for c in _column(page, "mean")]
+    assert all(int(r[3]) <= 500_000_000 for r in body if r[3])  # exact counts; blank: unknown size
+
+    # The scatter: one point per shown model with a complete mean and a known size.
+    complete = sum(1 for m, p in zip(_column(page, "mean"), _column(page, "params"), strict=True) if m and p)
+    assert page.locator("#size-chart svg.scatter circle.point").count() == complete > 5
+    page.locator('select[aria-label="maximum parameters"]').select_option(label="any")
+
+    # Availability: the published proprietary models (API models, open_weights False in their cards).
+    data = json.loads((site / "data.js").read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";"))
+    lite = next(b for b in data["benchmarks"] if b["name"] == "MIEB(lite)")
+    closed = sum(1 for r in lite["rows"] if data["models"][r["m"]]["open"] is False)
+    assert closed >= 1  # voyage-multimodal-3
+    total = _rows(page)
+    page.locator('select[aria-label="availability"]').select_option("proprietary")
+    assert _rows(page) == closed
+    page.locator('select[aria-label="availability"]').select_option("open")
+    assert _rows(page) == sum(1 for r in lite["rows"] if data["models"][r["m"]]["open"] is True) < total
+    page.locator('select[aria-label="availability"]').select_option("both")
+
+    # Zero-shot: models trained on a MIEB(lite) task (the reference's training data) go with
+    # "only zero-shot", and models of unknown training data with both stricter settings.
+    facts = _training_facts()
+    vidore = facts["vidore/colpali-v1.2"]["training_datasets"]
+    assert "VidoreDocVQARetrieval" in vidore  # trained on a MIEB(lite) task: not zero-shot
+    zs = [r["zs"] for r in lite["rows"]]
+    assert zs.count(True) and zs.count(False) and zs.count(None)
+    page.locator('select[aria-label="zero-shot"]').select_option("remove_unknown")
+    assert _rows(page) == zs.count(True) + zs.count(False)
+    page.locator('select[aria-label="zero-shot"]').select_option("only_zero_shot")
+    assert _rows(page) == zs.count(True)
+    assert not page.locator('#leaderboard a[href$="models/vidore__colpali-v1.2.html"]').count()
+    page.locator('select[aria-label="zero-shot"]').select_option("allow_all")
+    assert _rows(page) == total
+    assert problems == []
+
+
+def test_table_and_chart_titles_fit_at_1440_px(site, browser_page):
+    page, problems = browser_page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    try:
+        for bench in ("MIEB(lite)", "MIEB(Img)"):
+            page.goto((site / "index.html").as_uri() + f"#b={bench}")
+            page.reload()
+            page.wait_for_selector("#leaderboard tbody tr")
+            fit = page.evaluate("""() => {
+                const table = document.querySelector('#leaderboard'), box = table.closest('.scroll');
+                const borda = document.querySelector('#leaderboard th[data-key=borda]').getBoundingClientRect();
+                const clipped = [];
+                document.querySelectorAll('svg').forEach(svg => {
+                  const s = svg.getBoundingClientRect();
+                  svg.querySelectorAll('text').forEach(t => {
+                    const r = t.getBoundingClientRect();
+                    if (r.width && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1)) clipped.push(t.textContent);
+                  });
+                });
+                return {table: table.scrollWidth, box: box.clientWidth, borda: borda.right, page: document.documentElement.scrollWidth,
+                        clipped: clipped};
+            }""")
+            assert fit["table"] <= fit["box"] and fit["borda"] <= 1440 and fit["page"] <= 1440, (bench, fit)
+            assert fit["clipped"] == [], (bench, fit)
+            _screenshot(page, f"leaderboard-1440-{bench}.png")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
     assert problems == []

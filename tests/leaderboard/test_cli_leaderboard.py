@@ -127,3 +127,44 @@ def test_compare_another_checkpoint_and_folder_reference(tmp_path, capsys):
     assert main(["compare", str(run), "--reference", str(other)]) == 0
     assert "not published" not in capsys.readouterr().out
     assert main(["compare", str(run), "--reference", "no/such-model"]) == 2
+
+
+def test_leaderboard_says_which_results_are_left_out(tmp_path, capsys):
+    """A model with no task of the benchmark is named on stderr, not dropped silently; the table still prints."""
+    run = _write_run(tmp_path / "results", {"ShapesZeroShot": 0.9}, name="me/shapes-only")
+    _write_run(tmp_path / "results", {"Winoground": 0.5}, name="me/winoground")
+    assert main(["leaderboard", "-b", "mieb(lite)", "--results", str(run), "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert "me/shapes-only" in err and "no result for a task of MIEB(lite)" in err and "ShapesZeroShot" in err
+    assert "me/winoground" not in err and "me/winoground" in out
+
+
+def test_compare_with_no_task_in_common_warns_and_fails(tmp_path, capsys):
+    run = _write_run(tmp_path / "results", {"ShapesZeroShot": 0.9})
+    assert main(["compare", str(run), "--reference", CLIP]) == 1
+    out, err = capsys.readouterr()
+    assert "no task in common" in err and "ShapesZeroShot" in err
+    assert "no split or subset" not in err  # no task of both sides lacks a shared split here: no such clause
+    assert out == ""  # no table of 150 rows that are all "missing here"
+    assert main(["compare", str(run), "--reference", CLIP, "--format", "json"]) == 1
+    assert "no task in common" in capsys.readouterr().err
+
+
+def test_help_texts_print_percent_signs_once(capsys):
+    """argparse does not %-format descriptions: '95%%' there would be printed as is."""
+    import argparse
+
+    from mieb.cli import build_parser
+
+    def parsers(p: argparse.ArgumentParser):
+        yield p
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    yield from parsers(child)
+
+    for p in parsers(build_parser()):
+        assert "%%" not in p.format_help(), p.prog
+    with pytest.raises(SystemExit):
+        main(["leaderboard", "--help"])
+    assert "95% bootstrap" in capsys.readouterr().out

@@ -1,17 +1,11 @@
 """The document retrievers' cards (colpali_engine and ColQwen3 families), without any backend: the published
 results' facts (shipped in mieb.leaderboard.data, from the reference's model metadata and the results'
-folders; every card of a published model carries its published revision), the remote-code consent gate,
-and the extra a missing backend names."""
+folders; every card of a published model carries its published revision) and which of them run remote code."""
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
-from mieb.errors import MissingDependencyError, UsageError
 from mieb.leaderboard.scores import _published_facts
-from mieb.models.registry import get_model, get_model_meta, get_model_metas
+from mieb.models.registry import get_model_meta, get_model_metas
 
 # The colpali_engine and ColQwen3 checkpoints of the published leaderboard.
 COLVISION = [
@@ -39,26 +33,6 @@ def test_document_retriever_cards_match_the_published_facts() -> None:
         for field in ("revision", "n_parameters", "embed_dim", "release_date", "license", "open_weights"):
             assert getattr(meta, field) == fact[field], (name, field)
         assert meta.similarity == "max_sim" and meta.reference == fact["reference"], name
-
-
-@pytest.mark.parametrize("name", ["TomoroAI/tomoro-colqwen3-embed-4b", "TomoroAI/tomoro-colqwen3-embed-8b",
-                                  "OpenSearch-AI/Ops-Colqwen3-4B"])
-def test_remote_code_checkpoints_need_consent(name: str) -> None:
-    assert get_model_meta(name).trust_remote_code
-    with pytest.raises(UsageError, match="--trust-remote-code"):
-        get_model(name)
-
-
-@pytest.mark.parametrize(("name", "module", "extra"), [
-    ("vidore/colqwen2-v1.0", "colpali_engine", "colpali"),
-    ("vidore/colSmol-256M", "colpali_engine", "colpali"),
-    ("nomic-ai/colnomic-embed-multimodal-3b", "peft", "colpali"),
-    ("TomoroAI/tomoro-colqwen3-embed-4b", "torchvision", "colqwen3"),
-    ("OpenSearch-AI/Ops-Colqwen3-4B", "torchvision", "colqwen3"),
-])
-def test_a_missing_backend_names_its_extra(name: str, module: str, extra: str,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
-    with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
-        get_model(name, trust_remote_code=True)
+    # the consent gate and the missing-extra message are tested for every card in test_registry_cards.py
+    assert {n for n in COLVISION if get_model_meta(n).trust_remote_code} == {
+        "TomoroAI/tomoro-colqwen3-embed-4b", "TomoroAI/tomoro-colqwen3-embed-8b", "OpenSearch-AI/Ops-Colqwen3-4B"}

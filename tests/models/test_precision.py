@@ -108,3 +108,15 @@ def test_results_record_what_ran_and_the_cards_default(tmp_path: Path) -> None:
     assert "applies on CUDA" in run["precision_note"]
     meta = json.loads(next((tmp_path / "out").rglob("model_meta.json")).read_text())
     assert meta["precision"] == "fp16-mixed"
+
+
+@pytest.mark.parametrize("asked,ran", [("bf16", "bf16"), ("auto", "fp32")])
+def test_the_cli_precision_overrides_the_card_and_the_result_records_it(asked: str, ran: str, tmp_path: Path) -> None:
+    """`mieb run --precision` reaches the loaded model; the result names what ran and the card's default."""
+    from mieb.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", "-t", "ShapesZeroShot", "-m", "mieb/tiny-clip-shapes", "--precision", asked,
+                 "--output-folder", str(out), "--no-progress", "--no-cache", "--device", "cpu"]) == 0
+    result = json.loads(next(out.rglob("ShapesZeroShot.json")).read_text())
+    assert result["mieb"]["run"]["precision"] == ran and result["mieb"]["run"]["card_precision"] == "fp32"

@@ -42,7 +42,7 @@ def test_listing_imports_no_backend() -> None:
     assert "google/siglip2-so400m-patch16-512" in out.stdout and "facebook/dinov2-giant" in out.stdout
 
 
-@pytest.mark.parametrize("name", ["jinaai/jina-clip-v1", "jinaai/jina-clip-v2", "nomic-ai/nomic-embed-vision-v1.5"])
+@pytest.mark.parametrize("name", sorted(m.name for m in get_model_metas() if m.trust_remote_code and not m.unavailable))
 def test_remote_code_refused_without_consent(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import transformers
 
@@ -61,13 +61,37 @@ def test_cli_refuses_remote_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--trust-remote-code" in capsys.readouterr().err
 
 
-def test_missing_extra_names_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+# Which extra each family needs is a fact of its card (the Argus/ColVec1 rows: a card without its extra let a
+# base install download the weights, then fail in the processor).
+@pytest.mark.parametrize(("name", "module", "extra"), [
+    ("laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "open_clip", "openclip"),
+    ("facebook/dinov3-vitb16-pretrain-lvd1689m", "torchvision", "dinov3"),
+    ("nyu-visionx/moco-v3-vit-b", "timm", "timm"),
+    ("vidore/colqwen2-v1.0", "colpali_engine", "colpali"),
+    ("vidore/colSmol-256M", "colpali_engine", "colpali"),
+    ("nomic-ai/colnomic-embed-multimodal-3b", "peft", "colpali"),
+    ("TomoroAI/tomoro-colqwen3-embed-4b", "torchvision", "colqwen3"),
+    ("OpenSearch-AI/Ops-Colqwen3-4B", "torchvision", "colqwen3"),
+    ("DataScience-UIBK/Argus-Colqwen3.5-2b-v0", "torchvision", "colqwen3"),
+    ("webAI-Official/webAI-ColVec1-4b", "torchvision", "colqwen3"),
+    ("vultr/VultronRetrieverFlash-Qwen3.5-0.8B", "colpali_engine", "colpali"),
+    ("VAGOsolutions/SauerkrautLM-ColLFM2-450M-v0.1", "sauerkrautlm_colpali", "sauerkraut"),
+    ("nvidia/llama-nemoretriever-colembed-1b-v1", "accelerate", "nemotron-colembed-v1"),
+    ("nvidia/nemotron-colembed-vl-8b-v2", "torchvision", "nemotron-colembed-v2"),
+    ("jinaai/jina-embeddings-v4", "peft", "jina-v4"),
+    ("eagerworks/eager-embed-v1", "qwen_vl_utils", "qwen-vl"),
+    ("nanovdr/NanoVDR-S-Multi", "sentence_transformers", "nanovdr"),
+    ("intfloat/multilingual-e5-small", "sentence_transformers", "sentence-transformers"),
+    ("mteb/baseline-bm25s", "Stemmer", "bm25s"),
+])
+def test_a_missing_backend_names_its_extra(name: str, module: str, extra: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == "open_clip" else real(n, *a))
-    with pytest.raises(MissingDependencyError, match=r"pip install 'mieb\[openclip\]'"):
-        get_model("laion/CLIP-ViT-B-32-laion2B-s34B-b79K")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
+    with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
+        get_model(name, trust_remote_code=True)
 
 
 # -- multi-vector ---------------------------------------------------------------------------------------
@@ -135,19 +159,6 @@ def test_embedder_assembles_multivectors_and_retrieval_ranks_them() -> None:
     idx, scores = rerank_candidates(q, d, [[3, 0], [0, 3], [4, 3]], similarity=enc.similarity)
     assert idx.tolist() == [[0, 3], [0, 3], [4, 3]]
     np.testing.assert_allclose(scores, [[2, 1], [0, 0], [2, 0]])
-
-
-@pytest.mark.parametrize(("name", "module", "extra"), [
-    ("facebook/dinov3-vitb16-pretrain-lvd1689m", "torchvision", "dinov3"),
-    ("nyu-visionx/moco-v3-vit-b", "timm", "timm"),
-])
-def test_missing_extra_of_vision_families(name: str, module: str, extra: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == module else real(n, *a))
-    with pytest.raises(MissingDependencyError, match=rf"pip install 'mieb\[{extra}\]'"):
-        get_model(name)
 
 
 def test_issue_15_vision_families_cover_their_published_rows() -> None:

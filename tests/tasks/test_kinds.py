@@ -97,9 +97,15 @@ def test_multiple_choice(tmp_path: Path) -> None:
     assert s["accuracy"] == 1.0 and s["main_score"] == 1.0 and s["recall_at_1"] == 1.0
 
 
-def test_multiple_choice_empty_candidates_is_a_clear_error(tmp_path: Path) -> None:
+def test_multiple_choice_takes_its_candidates_from_the_judgements(tmp_path: Path) -> None:
+    """A shipped top_ranked config (here with an empty list for q1) is not what multiple choice ranks."""
+    s = _scores(colour_multiple_choice(tmp_path, empty_candidates=True), tmp_path)
+    assert s["accuracy"] == 1.0
+
+
+def test_reranking_empty_candidates_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(mieb.errors.TaskDataError, match="query 'q1' has no candidates"):
-        _scores(colour_multiple_choice(tmp_path, empty_candidates=True), tmp_path)
+        _scores(colour_multiple_choice(tmp_path, empty_candidates=True, reranking=True), tmp_path)
 
 
 def test_document_retrieval_vidore_layout(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Cache keys: what a stored embedding depends on.
 
 A model's store is named by a fingerprint of everything that changes its outputs (name, revision,
-precision, device type, preprocessing, loader settings); inside it, an input is keyed by a hash of its
+precision, device type, preprocessing, loader settings, the image decoding version); inside it, an input is keyed by a hash of its
 content (the encoded image bytes, the text), plus the prompt context for instruction-aware models.
 So the same CIFAR10 image embedded for the linear probe is a hit for zero-shot and clustering.
 """
@@ -12,6 +12,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from mieb.data.images import DECODE_VERSION
+
 if TYPE_CHECKING:
     from mieb.models.encoder import EncodeContext
     from mieb.models.meta import ModelMeta
@@ -21,9 +23,11 @@ CACHE_FORMAT_VERSION = 1
 _DIGEST = 16
 
 
-def model_fingerprint(meta: ModelMeta, precision: str, device_type: str) -> dict[str, Any]:
-    """The facts that determine a model's embeddings; its hash names the model's store."""
+def model_fingerprint(meta: ModelMeta, precision: str, device_type: str, decode_mode: str = "exact") -> dict[str, Any]:
+    """The facts that determine a model's embeddings; its hash names the model's store. An approximate
+    decode mode is part of it; the exact default adds nothing, so stores made before it existed still match."""
     return {
+        **({"decode_mode": decode_mode} if decode_mode != "exact" else {}),
         "cache_format": CACHE_FORMAT_VERSION,
         "name": meta.name,
         "revision": meta.revision,
@@ -35,6 +39,7 @@ def model_fingerprint(meta: ModelMeta, precision: str, device_type: str) -> dict
         "image": meta.image.model_dump(mode="json") if meta.image else None,
         "text": meta.text.model_dump(mode="json") if meta.text else None,
         "fusion": meta.fusion,
+        "decode": DECODE_VERSION,
     }
 
 

@@ -12,7 +12,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mieb.cli import cache, compare, download, leaderboard, listing, results, run
+    from mieb.cli import cache, compare, download, leaderboard, listing, render, results, run
 
     parser = argparse.ArgumentParser(
         prog="mieb",
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_parser(sub)
     leaderboard.add_parser(sub)
     compare.add_parser(sub)
+    render.add_parser(sub)
     return parser
 
 

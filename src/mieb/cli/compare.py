@@ -1,8 +1,9 @@
 """`mieb compare RESULTS_DIR --reference MODEL`: a run's scores against the published ones, task by task.
 
-Exit status: 0 when every task compared is within the tolerance, 1 when any is beyond it (so CI can
-gate on reproduction), 2 for usage errors. Tasks missing on either side are listed but do not fail:
-a partial run is a normal thing to check.
+Exit status: 0 when every task compared is within the tolerance, 1 when any is beyond it or when no
+task could be compared at all (so CI can gate on reproduction), 2 for usage errors. Tasks missing on
+one side are listed but do not fail as long as some task is compared: a partial run is a normal thing
+to check.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     import numpy as np
 
+    from mieb.cli import EXIT_FAILED, EXIT_OK
     from mieb.errors import UsageError
     from mieb.leaderboard.aggregation import benchmark_tasks
     from mieb.leaderboard.compare import BEYOND, OK, compare
@@ -90,6 +92,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     source = "published" if there.source == PUBLISHED else there.source
     beyond = [r for r in rows if r.status == BEYOND]
     compared = [r for r in rows if r.status in (BEYOND, OK)]
+    failed = bool(beyond) or not compared
+    if not compared:  # nothing reproduced or not: a wrong folder, model or benchmark, not a pass
+        print(_nothing_compared(rows, here.name, there.name, source), file=sys.stderr)
+        if args.format == "table":
+            return EXIT_FAILED
     if args.format == "json":
         doc = {
             "run": {"model": here.name, "revision": here.revision, "path": here.source},
@@ -102,7 +109,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                        "dataset_revision_reference": r.reference_dataset_revision} for r in rows],
         }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-        return 1 if beyond else 0
+        return EXIT_FAILED if failed else EXIT_OK
 
     columns = ["task", "type", "run", "reference", "diff", "status", "note"]
     body = [[r.task, r.type or "", _fmt(r.local), _fmt(r.reference), _fmt(r.diff, signed=True),
@@ -111,11 +118,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from mieb.leaderboard.render import to_csv
 
         sys.stdout.write(to_csv(columns, body))
-        return 1 if beyond else 0
+        return EXIT_FAILED if failed else EXIT_OK
     if args.format == "markdown":
         from mieb.leaderboard.render import to_markdown
 
         sys.stdout.write(to_markdown(columns, body))
+        return EXIT_FAILED if failed else EXIT_OK
     else:
         from mieb.cli.tables import print_table
 
@@ -129,7 +137,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if missing:
         summary += f"; {missing} tasks not compared (missing on one side)"
     print(summary + ". Scores x100.")
-    return 1 if beyond else 0
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _nothing_compared(rows: list[TaskComparison], run: str, reference: str, source: str) -> str:
+    """Why no task was compared: which tasks each side has, in a few names."""
+    from mieb.leaderboard.compare import MISSING_HERE, NO_SHARED, NOT_PUBLISHED
+
+    def names(status: str) -> str:
+        found = [r.task for r in rows if r.status == status]
+        return ", ".join(found[:4]) + (f" and {len(found) - 4} more" if len(found) > 4 else "") if found else "none"
+
+    clauses = [f"the run ({run}) has results for {names(NOT_PUBLISHED)} that the reference ({reference}, {source}) "
+               "lacks", f"the reference has {names(MISSING_HERE)} that the run lacks"]
+    if any(r.status == NO_SHARED for r in rows):
+        clauses.append(f"both have {names(NO_SHARED)} but with no split or subset in common")
+    return (f"warning: no task in common: {'; '.join(clauses)}. Check RESULTS_DIR, --reference and "
+            "--benchmark.")
 
 
 def _x100(x: float | None) -> float | None:

@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "leaderboard", help="MIEB leaderboard: table, web page (build) or local server (serve)",
         description="Rank models on a benchmark as the reference leaderboard does: per-task score = mean "
                     "main_score over the benchmark's splits and subsets, per-type means, Mean (TaskType), "
-                    "Rank and Borda rank; with 95%% bootstrap intervals. Scores are shown x100.")
+                    "Rank and Borda rank; with 95% bootstrap intervals. Scores are shown x100.")
     p.add_argument("-b", "--benchmark", default=DEFAULT_BENCHMARK, help=f"default: {DEFAULT_BENCHMARK}")
     _add_sources(p)
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -70,12 +70,28 @@ def _scores(args: argparse.Namespace, benchmarks: list[str]) -> ScoreSet:
     names = sorted({t for b in benchmarks for t in get_benchmark(b).task_names})
     try:
         scores = load_scores(args.results, published=not args.no_published, tasks=names)
+        _say_left_out(args.results, set(names), benchmarks)
     except FileNotFoundError as e:
         raise UsageError(str(e)) from None
     if not scores.rows:
         raise UsageError(f"no scores for {', '.join(benchmarks)}: give --results PATH holding results of its tasks, "
                          "or drop --no-published")
     return scores
+
+
+def _say_left_out(results: list[str], wanted: set[str], benchmarks: list[str]) -> None:
+    """A note on stderr for each model revision under `results` that has no result for a task of the
+    benchmarks, so it cannot be in the table (rather than leaving it out silently)."""
+    from mieb.results.load import list_results
+
+    for path in results:
+        for found in list_results(path):
+            if wanted.intersection(found.task_names):
+                continue
+            have = ", ".join(found.task_names[:5]) + (" ..." if len(found.task_names) > 5 else "")
+            print(f"note: {found.model_name} ({found.revision}) in {path} has no result for a task of "
+                  f"{' or '.join(benchmarks)}, so it is not in the table (it has: {have or 'no result file'})",
+                  file=sys.stderr)
 
 
 def _print_wide(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -99,10 +115,20 @@ def _print_wide(title: str, columns: list[str], rows: list[list[str]]) -> None:
 
 
 def cmd_table(args: argparse.Namespace) -> int:
+    from mieb.benchmarks import get_benchmark
     from mieb.leaderboard import render
+    from mieb.leaderboard.scores import PUBLISHED
     from mieb.leaderboard.view import build_view
 
-    view = build_view(_scores(args, [args.benchmark]), args.benchmark)
+    args.benchmark = get_benchmark(args.benchmark).name  # "mieb(lite)" -> "MIEB(lite)"
+    scores = _scores(args, [args.benchmark])
+    view = build_view(scores, args.benchmark)
+    in_table = set(view.lb.models)
+    for entry in scores.models:
+        if entry.source != PUBLISHED and entry.key not in in_table:
+            print(f"note: {entry.name} ({entry.revision}) in {entry.source} has results for {args.benchmark} "
+                  "tasks but none complete (every split and subset the benchmark scores), so it is not in the table",
+                  file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(render.to_json(view, args.top, with_pairs=args.pairwise))
         return 0
@@ -127,9 +153,10 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from mieb.benchmarks import get_benchmark
     from mieb.leaderboard.site import DEFAULT_BENCHMARKS, build_site
 
-    benchmarks = args.benchmarks or list(DEFAULT_BENCHMARKS)
+    benchmarks = [get_benchmark(b).name for b in args.benchmarks] if args.benchmarks else list(DEFAULT_BENCHMARKS)
     index = build_site(_scores(args, benchmarks), benchmarks, args.output)
     print(f"wrote {index} (open it in a browser, or run `mieb leaderboard serve -d {args.output}`)")
     return 0

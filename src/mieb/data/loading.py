@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +140,31 @@ def require_columns(meta: DatasetSource, ds: Any, columns: Iterable[str], split:
         if col not in have:
             where = f" (config {config!r})" if config else ""
             raise TaskDataError(meta.name, f"missing column{where}; the dataset has {have}", split=split, column=col)
+
+
+def require_text(meta: DatasetSource, values: Sequence[Any], split: str, column: str, *,
+                 config: str | None = None, ids: Sequence[Any] | None = None,
+                 rows: Iterable[int] | None = None) -> None:
+    """Fail, naming task, split, column and row (and the row's id), on the first value among `rows`
+    (default: all) of a text the model reads that is not a string. The reference cannot build a model
+    input from a missing text either: it fails with a bare TypeError (title + text, text.strip()) or its
+    collate's "Found None in batch"."""
+    for row in range(len(values)) if rows is None else rows:
+        value = values[row]
+        if not isinstance(value, str):
+            where = f" of config {config!r}" if config else ""
+            which = f" (id {ids[row]!r})" if ids is not None else ""
+            raise TaskDataError(meta.name, f"text{where}{which} is {value!r}, not a string", split=split,
+                                column=column, row=row)
+
+
+def require_labels(meta: DatasetSource, values: Sequence[Any], split: str, column: str, *,
+                   rows: Iterable[int] | None = None) -> None:
+    """Fail, naming task, split, column and row, on the first missing (None) label among `rows` (default:
+    all): the reference's scikit-learn fails on it with a bare TypeError."""
+    for row in range(len(values)) if rows is None else rows:
+        if values[row] is None:
+            raise TaskDataError(meta.name, "label is missing (None)", split=split, column=column, row=row)
 
 
 def read_column(ds: Any, column: str) -> list[Any]:

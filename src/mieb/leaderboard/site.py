@@ -79,12 +79,38 @@ def _description(benchmark: str) -> str:
         return ""
 
 
-def _benchmark_data(view: BenchmarkView, model_index: dict[str, int]) -> dict[str, Any]:
+def model_facts(name: str) -> tuple[bool | None, list[str] | None]:
+    """(open weights, MIEB tasks trained on) of a model by name, None where unknown: from mieb's card, else
+    from the reference's facts the package ships (models/data/training_facts.json)."""
+    from mieb.models.registry import _cards, _training_facts
+
+    card = _cards().get(name)
+    if card is not None:
+        return card.open_weights, card.training_datasets
+    known = _training_facts().get(name)
+    if known is None:
+        return None, None
+    return known.get("open_weights"), known.get("training_datasets")
+
+
+def zero_shot(trained_on: list[str] | None, tasks: Sequence[str]) -> bool | None:
+    """The reference's `ModelMeta.is_zero_shot_on`: True when none of `tasks` is in the model's training
+    data, None when that is unknown (and True for no tasks)."""
+    if not tasks:
+        return True
+    if trained_on is None:
+        return None
+    return not set(trained_on) & set(tasks)
+
+
+def _benchmark_data(view: BenchmarkView, model_index: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
     lb = view.lb
+    task_names = [t.name for t in lb.tasks]
     rows = []
     for i, key in enumerate(lb.models):
         rows.append({
             "m": model_index[key],
+            "zs": zero_shot(model_facts(names[key])[1], task_names),
             "rank": int(lb.rank[i]),
             "borda": int(lb.borda_rank[i]),
             "mean": _r(lb.mean_task_type[i]),
@@ -175,7 +201,7 @@ def site_data(views: Sequence[BenchmarkView], scores: ScoreSet, slugs: dict[str,
         models.append({
             "key": key, "label": labels[key], "name": e.name, "revision": e.revision, "source": e.source,
             "params": e.n_parameters, "modalities": list(e.modalities), "release": e.release_date,
-            "reference": e.reference, "embed_dim": e.embed_dim, "slug": slugs[key],
+            "reference": e.reference, "embed_dim": e.embed_dim, "slug": slugs[key], "open": model_facts(e.name)[0],
             "file_base": links.get(key, ("", []))[0], "file_tasks": links.get(key, ("", []))[1],
         })
     model_index = {k: i for i, k in enumerate(keys)}
@@ -185,7 +211,7 @@ def site_data(views: Sequence[BenchmarkView], scores: ScoreSet, slugs: dict[str,
         "digits": DIGITS,
         "sources": scores.provenance,
         "models": models,
-        "benchmarks": [_benchmark_data(v, model_index) for v in views],
+        "benchmarks": [_benchmark_data(v, model_index, {k: scores.model(k).name for k in keys}) for v in views],
     }
 
 

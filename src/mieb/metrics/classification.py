@@ -9,11 +9,10 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -21,7 +20,9 @@ from sklearn.metrics import (
     precision_score,
     recall_score,
 )
-from sklearn.neighbors import KNeighborsClassifier
+
+if TYPE_CHECKING:
+    import torch
 
 
 @contextlib.contextmanager
@@ -195,30 +196,37 @@ def multilabel_scores(
 
 
 def linear_probe_experiment(
-    train_emb: np.ndarray,
+    train_emb: np.ndarray | torch.Tensor,
     train_y: Sequence[Any] | np.ndarray,
-    test_emb: np.ndarray,
+    test_emb: np.ndarray | torch.Tensor,
     test_y: Sequence[Any] | np.ndarray,
     seed: int = 42,
 ) -> dict[str, float | None]:
     """One linear-probe experiment: mteb's LogisticRegression(max_iter=100, random_state=seed).
 
-    Pass embeddings in the dtype the model produced and training rows in
+    Pass embeddings as the reference's classifier receives them, its wrappers' torch tensors (the fit
+    then runs in float64; see `mieb.tasks.kinds.base.as_wrapper_output`), and training rows in
     `undersample_indices` order: lbfgs is sensitive to both in the last digits.
     """
+    from sklearn.linear_model import LogisticRegression  # here: zero-shot scoring does not pay its import
+
     model = LogisticRegression(max_iter=100, random_state=seed)
     model.fit(train_emb, train_y)
     return classification_scores(test_y, model.predict(test_emb))
 
 
 def multilabel_knn_experiment(
-    train_emb: np.ndarray,
+    train_emb: np.ndarray | torch.Tensor,
     train_y_bin: np.ndarray,
-    test_emb: np.ndarray,
+    test_emb: np.ndarray | torch.Tensor,
     test_y_bin: np.ndarray,
 ) -> dict[str, float]:
     """One VOC2007 experiment as mteb v2 runs it: KNeighborsClassifier(n_neighbors=5), LRAP on
-    the binary predictions (the task's MultiOutput logistic regression is never used)."""
+    the binary predictions (the task's MultiOutput logistic regression is never used).
+
+    Pass what the reference passes (see the multilabel kind): the neighbours depend on the dtypes."""
+    from sklearn.neighbors import KNeighborsClassifier  # here: only the multi-label protocol pays its import
+
     model = KNeighborsClassifier(n_neighbors=5)
     model.fit(train_emb, train_y_bin)
     predicted = model.predict(test_emb)

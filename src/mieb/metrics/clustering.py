@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
 from sklearn.metrics.cluster import contingency_matrix
+
+if TYPE_CHECKING:
+    import torch
 
 
 def cluster_metrics(labels_true: Sequence[Any] | np.ndarray,
@@ -31,10 +34,11 @@ def cluster_metrics(labels_true: Sequence[Any] | np.ndarray,
     }
 
 
-def cluster_assignments(embeddings: np.ndarray, n_clusters: int, *, seed: int = 42) -> np.ndarray:
+def cluster_assignments(embeddings: np.ndarray | torch.Tensor, n_clusters: int, *, seed: int = 42) -> np.ndarray:
     """mteb's MiniBatchKMeans(batch_size=500, n_init="auto", random_state=seed) labels.
 
-    Pass the embeddings in the dtype the model produced: k-means is not dtype-invariant.
+    Pass the embeddings as the reference's k-means receives them, its wrappers' torch tensors (the fit
+    then runs in float64; see `mieb.tasks.kinds.base.as_wrapper_output`): k-means is not dtype-invariant.
     """
     model = MiniBatchKMeans(n_clusters=n_clusters, batch_size=500, n_init="auto",
                             compute_labels=True, random_state=seed)
@@ -42,7 +46,7 @@ def cluster_assignments(embeddings: np.ndarray, n_clusters: int, *, seed: int = 
     return model.labels_
 
 
-def clustering_scores(embeddings: np.ndarray, labels: Sequence[Any] | np.ndarray, *,
+def clustering_scores(embeddings: np.ndarray | torch.Tensor, labels: Sequence[Any] | np.ndarray, *,
                       seed: int = 42) -> dict[str, float]:
     """Cluster the whole split into as many clusters as it has labels, then score the clusters."""
     n_clusters = len(np.unique(np.asarray(labels)))

@@ -56,7 +56,8 @@ def resolve_precision(precision: str | None, device: torch.device, default: Prec
 
     `None` / "auto": the card's `default` on CUDA; fp32 elsewhere, because the reference's autocast
     (`torch.cuda.amp.autocast()`) does nothing off CUDA and half-precision weights are slow or unsupported
-    by CPU kernels. Anything else is run as asked. Raises ValueError for an unknown precision.
+    by CPU kernels (docs/deviations.md D4). Anything else is run as asked. Raises ValueError for an
+    unknown precision.
     """
     if precision in (None, "auto"):
         if device.type == "cuda" or default == "fp32":
@@ -265,7 +266,8 @@ def maxsim(queries: MultiVector, docs: MultiVector, *, padding: MaxSimPadding = 
     at 0. That depends only on which items were encoded together, not on batching: the set the Embedder
     returns (a task's whole corpus, its labels, ...). The one known difference: the reference encodes
     retrieval corpora in chunks of 50,000 documents, so for larger corpora of varying token counts its
-    widths are per chunk. padding="masked" ignores padding on both sides (padding-independent scores).
+    widths are per chunk (docs/deviations.md D8). padding="masked" ignores padding on both sides
+    (padding-independent scores).
 
     Raises ValueError for an unknown `padding`.
     """
@@ -380,7 +382,9 @@ class Encoder:
     @property
     def weights_dtype(self) -> torch.dtype:
         """The dtype to load weights in (and cast floating inputs to): float16 / bfloat16 for "fp16" /
-        "bf16", float32 otherwise (the "-mixed" precisions keep float32 weights under autocast)."""
+        "bf16", float32 otherwise (the "-mixed" precisions keep float32 weights under autocast). Wrappers
+        always pass it to `from_pretrained`, which under transformers 5 would otherwise load the dtype the
+        checkpoint's config names (docs/deviations.md D5)."""
         return _DTYPES.get(self.precision, torch.float32)
 
     @contextlib.contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mieb.importing import check_object_path
 from mieb.paths import model_folder_name, safe_component
@@ -16,6 +16,8 @@ from mieb.paths import model_folder_name, safe_component
 Modality = Literal["image", "text"]
 Similarity = Literal["cosine", "dot", "max_sim"]
 Interpolation = Literal["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"]
+# How the decoded image becomes RGB, as the model family's own preprocessing does it (ImagePreprocessing.rgb).
+RGBConversion = Literal["white", "convert_white", "convert", "convert_last", "keep"]
 # "fp32": float32 weights and compute. "fp16" / "bf16": the weights (and floating inputs) in that dtype.
 # "fp16-mixed" / "bf16-mixed": float32 weights under torch.autocast to that dtype (mixed precision).
 Precision = Literal["fp32", "fp16", "bf16", "fp16-mixed", "bf16-mixed"]
@@ -39,6 +41,15 @@ class ImagePreprocessing(BaseModel):
     round((H-c)/2) (Python rounding) as torchvision's CenterCrop does (open_clip, timm pipelines).
     `input="pil"` / `"bytes"` hand decoded RGB PIL images / the raw encoded bytes to the wrapper, for
     models with their own dynamic-resolution processors or remote APIs.
+
+    `rgb`: how the decoded image (`mieb.data.images.open_image`, `datasets`' decode) becomes RGB, as the
+    reference's preprocessing for the family does it. "white": transparency composited onto white, then RGB,
+    before resizing (transformers 5's image processors, `convert_to_rgb`). "convert_white":
+    `Image.convert("RGB")` (alpha dropped), then "white", which still applies where the conversion kept a
+    transparency colour (a wrapper converting before a transformers processor: mteb's SigLIP wrapper,
+    colpali_engine). "convert": `convert("RGB")` only. "convert_last": resize and crop in the decoded mode,
+    then `convert("RGB")` (open_clip's torchvision transform; tensor input only). "keep": the decoded image
+    as it is, for checkpoints whose own code converts (PIL input only).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -51,6 +62,15 @@ class ImagePreprocessing(BaseModel):
     crop_rounding: Literal["floor", "round"] = "floor"
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
+    rgb: RGBConversion = "white"
+
+    @model_validator(mode="after")
+    def _rgb_fits_input(self) -> ImagePreprocessing:
+        if self.rgb == "convert_last" and self.input != "tensor":
+            raise ValueError('rgb="convert_last" converts after mieb resizes: it needs input="tensor"')
+        if self.rgb == "keep" and self.input != "pil":
+            raise ValueError('rgb="keep" hands the decoded image to the wrapper: it needs input="pil"')
+        return self
 
 
 class TextPreprocessing(BaseModel):
@@ -94,6 +114,14 @@ class ModelMeta(BaseModel):
         languages: languages of its text side (ISO 639-3 + script).
         framework: what it runs on ("PyTorch", "Transformers", "API", ...).
         open_weights: False for API-only models.
+        training_datasets: the MIEB tasks whose data the model was trained on (the reference's
+            `ModelMeta.get_training_datasets()`: its card's training data, that of the model it was adapted
+            from and the tasks the reference lists as similar, kept where they name a MIEB task); `[]`: none
+            of them; None: unknown. Cards without their own get the reference's, from
+            `models/data/training_facts.json` (scripts/build_training_facts.py). The leaderboard's
+            zero-shot filter reads it.
+        public_training_data, public_training_code: a URL, True/False, or None (unknown), as the reference's
+            model cards give them.
         uses_instructions: embeddings depend on the task or prompt type (`EncodeContext`); the embedding
             cache then keys on them.
         trust_remote_code: the checkpoint runs code from its repository; loading needs the user's consent.
@@ -126,6 +154,9 @@ class ModelMeta(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng-Latn"])
     framework: list[str] = Field(default_factory=lambda: ["PyTorch"])
     open_weights: bool = True
+    training_datasets: list[str] | None = None
+    public_training_data: str | bool | None = None
+    public_training_code: str | bool | None = None
     uses_instructions: bool = False
     trust_remote_code: bool = False
     extra: str | None = None

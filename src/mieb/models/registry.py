@@ -99,7 +99,27 @@ def _cards() -> dict[str, ModelMeta]:
             if meta.name in out:
                 raise ValueError(f"duplicate model card {meta.name!r} (in {module.__name__})")
             out[meta.name] = meta
+    facts = _training_facts()
+    for name, meta in out.items():
+        known = facts.get(name)
+        if known is not None:  # a card's own fields win; the reference's facts fill what it leaves unset
+            update = {k: known[k] for k in _FACT_FIELDS if getattr(meta, k) is None and known.get(k) is not None}
+            if update:
+                out[name] = meta.model_copy(update=update)
     return out
+
+
+_FACT_FIELDS = ("training_datasets", "public_training_data", "public_training_code")
+
+
+@cache
+def _training_facts() -> dict[str, dict[str, Any]]:
+    """The reference's training-data facts per model name (models/data/training_facts.json)."""
+    from importlib import resources
+
+    text = resources.files("mieb.models").joinpath("data/training_facts.json").read_text(encoding="utf-8")
+    models: dict[str, dict[str, Any]] = json.loads(text)["models"]
+    return models
 
 
 def model_names() -> list[str]:
@@ -107,18 +127,37 @@ def model_names() -> list[str]:
 
 
 def get_model_meta(name: str, revision: str | None = None) -> ModelMeta:
-    """The card of a registered model, or one built for a local checkpoint folder."""
+    """The card of a registered model, or one built for a local checkpoint folder.
+
+    Raises `UnknownNameError` for an unknown name, and `UsageError` for a path ("./ckpt", "/data/ckpt",
+    "~/ckpt") that does not exist or is not a checkpoint folder mieb can read.
+    """
     cards = _cards()
+    path = Path(name).expanduser()
     if name in cards:
         meta = cards[name]
-    elif Path(name).expanduser().is_dir():
-        meta = card_for_local_folder(Path(name).expanduser())
+    elif path.is_dir():
+        meta = card_for_local_folder(path)
+    elif _looks_like_path(name):
+        what = "is a file, not a checkpoint folder" if path.exists() else "does not exist"
+        raise UsageError(f"model folder {name} {what} (a local checkpoint is a folder with config.json and the "
+                         "weights, as save_pretrained writes it)")
     else:
         raise UnknownNameError("model", name, cards)
     if revision is not None and revision != meta.revision:
         # model_copy skips validation: check the revision here, before it names a folder or a download
         meta = meta.model_copy(update={"revision": safe_component(revision, "model revision")})
     return meta
+
+
+def _looks_like_path(name: str) -> bool:
+    """A name written as a path (card names are "org/model", never "./x", "/x", "~/x" or "x/")."""
+    return name.startswith((".", "/", "~", "\\")) or name.endswith(("/", "\\")) or name.count("/") > 1
+
+
+def model_families() -> list[str]:
+    """The families of the registered cards ("clip", "siglip", ...), sorted."""
+    return sorted({m.family for m in _cards().values()})
 
 
 def get_model_metas(
@@ -128,9 +167,14 @@ def get_model_metas(
     modalities: Iterable[str] | None = None,
     open_weights: bool | None = None,
 ) -> list[ModelMeta]:
+    """Registered cards (or those named), filtered; an unknown family raises `UnknownNameError`."""
     metas = [get_model_meta(n) for n in names] if names is not None else list(_cards().values())
     if families is not None:
+        known = model_families()
         fams = {f.lower() for f in families}
+        for f in families:
+            if f.lower() not in {k.lower() for k in known}:
+                raise UnknownNameError("model family", f, known, hint=f"Families: {', '.join(known)}.")
         metas = [m for m in metas if m.family.lower() in fams]
     if modalities is not None:
         mods = set(modalities)
@@ -183,7 +227,8 @@ def card_for_local_folder(path: Path) -> ModelMeta:
             return load_object(builder)(path)
     config_file = path / "config.json"
     if not config_file.is_file():
-        raise UnknownNameError("model", str(path), _cards())
+        raise UsageError(f"{path} is not a checkpoint folder mieb can read: it has no config.json (nor "
+                         f"{' or '.join(LOCAL_FOLDER_MARKERS)})")
     config = json.loads(config_file.read_text())
     for arch in config.get("architectures") or []:
         if arch in LOCAL_FOLDER_ARCHITECTURES:

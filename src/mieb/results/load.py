@@ -72,6 +72,29 @@ def _read_meta(rev_dir: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+@dataclass
+class ResultListing:
+    """One revision folder as listed, without reading its result files: task names are file names."""
+
+    model_name: str
+    revision: str
+    path: Path
+    task_names: list[str]
+    meta: dict[str, Any]
+
+
+def list_results(path: str | Path) -> list[ResultListing]:
+    """Every model revision folder under `path` and the task names of its result files (nothing parsed
+    but model_meta.json); raises FileNotFoundError when `path` does not exist."""
+    out = []
+    for rev_dir in find_revision_dirs(Path(path)):
+        meta = _read_meta(rev_dir)
+        name = meta.get("name") or rev_dir.parent.name.replace("__", "/")
+        names = [f.stem for f in sorted(rev_dir.glob("*.json")) if f.name != MODEL_META_FILE]
+        out.append(ResultListing(name, rev_dir.name, rev_dir, names, meta))
+    return out
+
+
 def load_results(path: str | Path, tasks: Iterable[str] | None = None) -> list[ModelResults]:
     """Every model revision's task results under `path`; unreadable files are skipped with a warning.
 
@@ -80,12 +103,12 @@ def load_results(path: str | Path, tasks: Iterable[str] | None = None) -> list[M
     """
     wanted = set(tasks) if tasks is not None else None
     out = []
-    for rev_dir in find_revision_dirs(Path(path)):
-        meta = _read_meta(rev_dir)
-        name = meta.get("name") or rev_dir.parent.name.replace("__", "/")
-        mr = ModelResults(model_name=name, revision=rev_dir.name, path=rev_dir, meta=meta)
-        for f in sorted(rev_dir.glob("*.json")):
-            if f.name == MODEL_META_FILE or (wanted is not None and f.stem not in wanted):
+    for listing in list_results(path):
+        rev_dir = listing.path
+        mr = ModelResults(model_name=listing.model_name, revision=listing.revision, path=rev_dir, meta=listing.meta)
+        for task_name in listing.task_names:
+            f = rev_dir / f"{task_name}.json"
+            if wanted is not None and task_name not in wanted:
                 continue
             try:
                 tr = TaskResult.from_disk(f)

@@ -38,7 +38,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from mieb.cache.keys import content_hash, fused_key, image_key, text_key
-from mieb.data.images import ImageColumn, prepare, raw_bytes
+from mieb.data.images import DECODE_MODES, ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType, TextSearcher
 from mieb.models.meta import ModelMeta
@@ -71,8 +71,8 @@ class _PreparedImages(Dataset):
     Errors travel as data so the main process can raise a `TaskDataError` naming the task, split and
     row (exceptions lose their type across worker processes)."""
 
-    def __init__(self, column: ImageColumn, pp: Any):
-        self.column, self.pp = column, pp
+    def __init__(self, column: ImageColumn, pp: Any, decode_mode: str):
+        self.column, self.pp, self.decode_mode = column, pp, decode_mode
 
     def __len__(self) -> int:
         return len(self.column)
@@ -80,7 +80,8 @@ class _PreparedImages(Dataset):
     def __getitem__(self, i: int) -> tuple[int, Any, str | None, float]:
         t0 = time.perf_counter()
         try:
-            return i, prepare(self.column.raw(i), self.pp), None, time.perf_counter() - t0
+            return (i, prepare(self.column.raw(i), self.pp, self.column.mode(i), self.decode_mode), None,
+                    time.perf_counter() - t0)
         except Exception as e:  # noqa: BLE001 - reported with its row by the main process
             return i, None, f"{type(e).__name__}: {e}", time.perf_counter() - t0
 
@@ -216,7 +217,10 @@ class Embedder:
     """Embeds images, texts and image+text pairs for one task at a time; returns float32 (N, d).
 
     Inputs not found in this task's memo or the store are encoded by `encoder` in this process, or by
-    `backend` when one is set (then `encoder` only scores and describes the model)."""
+    `backend` when one is set (then `encoder` only scores and describes the model).
+
+    `decode_mode`: "exact" (default) or the opt-in, approximate "draft" JPEG decode of
+    `mieb.data.images.DECODE_MODES`; ValueError for another value or a batch size below 1."""
 
     def __init__(
         self,
@@ -225,11 +229,15 @@ class Embedder:
         batch_size: int = 32,
         num_workers: int | None = None,
         store: Store | None = None,
-        progress: Callable[[str, int], Callable[[int], None]] | None = None,
+        progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
         backend: EncodeBackend | None = None,
+        decode_mode: str = "exact",
     ):
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
+        if decode_mode not in DECODE_MODES:
+            raise ValueError(f"decode_mode must be one of {DECODE_MODES}, not {decode_mode!r}")
+        self.decode_mode = decode_mode
         self.encoder = encoder
         self.meta = encoder.meta
         self.batch_size = batch_size
@@ -293,12 +301,8 @@ class Embedder:
         """Embeddings of `texts` in order (a non-string raises TaskDataError naming its row)."""
         t0 = time.perf_counter()
         ctx = self.context(prompt_type)
-        texts = list(texts)
+        texts = self._strings(texts, split)
         self.stats.texts_requested += len(texts)
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
-                                    split=split, row=i)
         kctx = self._key_context(ctx)
         keys = [text_key(t, kctx) for t in texts]
         out = self._resolve(keys, "texts", lambda todo, ks: self._texts_from(texts, todo, ks, ctx))
@@ -328,7 +332,7 @@ class Embedder:
         if self.meta.fusion == "joint":
             t0 = time.perf_counter()
             ctx = dataclasses.replace(self.context(prompt_type), text_first=text_first)
-            texts = list(texts)
+            texts = self._strings(texts, split)
             self.stats.images_requested += len(images)
             self.stats.texts_requested += len(texts)
             kctx = self._key_context(ctx)
@@ -339,6 +343,16 @@ class Embedder:
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
+
+    def _strings(self, texts: Sequence[str], split: str | None) -> list[str]:
+        """The inputs as a list, all strings: a protocol checks its texts and names the dataset row; this
+        is the last guard (here a row is the input's position), before any prompt is built from it."""
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TaskDataError(self.task_name or "?", f"text input {i} is {type(t).__name__}, not a string",
+                                    split=split, row=i)
+        return texts
 
     # -- keys, cache and assembly -----------------------------------------------------------------
     def _image_hashes(self, images: ImageColumn, split: str | None) -> list[bytes]:
@@ -426,7 +440,7 @@ class Embedder:
         use_workers = self.num_workers if len(todo) > self.batch_size else 0
         on_cuda = self.encoder.device.type == "cuda"
         loader = DataLoader(
-            _PreparedImages(subset, pp),
+            _PreparedImages(subset, pp, self.decode_mode),
             batch_size=self.batch_size,
             shuffle=False,
             num_workers=use_workers,

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # torch is imported only when something is computed: a finish
     from mieb.models.encoder import Encoder
     from mieb.runner.embedder import Embedder
     from mieb.runner.plan import ModelPlan, Step
+    from mieb.runner.progress import RunProgress
     from mieb.runner.ray.executor import RayExecutor
 
 logger = logging.getLogger("mieb")
@@ -78,6 +79,7 @@ class RunSettings:
     batch_size: int = 32
     num_workers: int | None = None
     cache: bool | str = True
+    decode_mode: str = "exact"
 
 
 @dataclass
@@ -143,9 +145,11 @@ class MIEB:
         device: str | None = None,
         precision: str | None = None,
         raise_errors: bool = False,
-        progress: bool | None = None,
+        progress: bool | str | None = None,
         cache: bool | str | Path = True,
         trust_remote_code: bool = False,
+        verbose: bool = False,
+        decode_mode: str = "exact",
         executor: Literal["local", "ray"] | RayExecutor = "local",
     ) -> Any:
         """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task;
@@ -158,6 +162,9 @@ class MIEB:
         "always" recomputes; "never" keeps any existing file untouched; "only-cache" computes nothing
         and returns what is on disk. A failing task is recorded under `errors/` and the run goes on,
         unless `raise_errors`. `encode_kwargs`: batch_size (default 32) and num_workers.
+        `decode_mode`: "exact" (default: every JPEG pixel decoded, as the reference does) or "draft"
+        (opt-in, approximate: JPEGs decoded at a reduced DCT scale; faster, scores move slightly; see
+        `mieb.data.images.DECODE_MODES`). Results record the mode and the embedding cache keys on it.
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
         reused by every later task and run; False disables it, a path relocates it; a cache fault
         (corrupt file, read-only location, full disk) is one warning, never an error.
@@ -176,30 +183,50 @@ class MIEB:
         Raises `mieb.paths.UnsafeNameError` (a UsageError) before writing anything if a model name,
         revision or task name cannot name a file, and MiebError when the results' disk is full.
         See docs/guarantees.md.
+
+        `progress`: None (default) shows a live view on a terminal and otherwise one line per task on
+        stderr (status, main score, seconds, images/s, cache hits); True the live view, "lines" the
+        lines only, False nothing (see `mieb.runner.progress`). The libraries' own progress bars and
+        Pillow's large-image warning are kept out unless `verbose`.
         """
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
+        from mieb.data.images import DECODE_MODES
+        from mieb.runner.progress import resolve_mode
+
+        if decode_mode not in DECODE_MODES:
+            raise ValueError(f"decode_mode must be one of {DECODE_MODES}, not {decode_mode!r}")
+        mode = resolve_mode(progress)
         kwargs = dict(encode_kwargs or {})
         batch_size = int(kwargs.pop("batch_size", 32))
         num_workers = kwargs.pop("num_workers", None)
         if kwargs:
             raise TypeError(f"unknown encode_kwargs: {sorted(kwargs)}")
         settings = RunSettings(overwrite_strategy, device, precision, trust_remote_code, batch_size, num_workers,
-                               cache if isinstance(cache, bool) else os.fspath(cache))
+                               cache if isinstance(cache, bool) else os.fspath(cache), decode_mode)
         ray_executor, owned = _ray_executor(executor)
         try:
             with hub.run_scope():  # whether the Hub can be reached is found out at most once per run
                 if isinstance(model, (list, tuple)):
-                    return [self._run_model(m, settings, ray_executor, output_folder, raise_errors, progress)
+                    return [self._run_model(m, settings, ray_executor, output_folder, raise_errors, mode, verbose)
                             for m in model]
-                return self._run_model(model, settings, ray_executor, output_folder, raise_errors, progress)
+                return self._run_model(model, settings, ray_executor, output_folder, raise_errors, mode, verbose)
         finally:
             if owned and ray_executor is not None:
                 ray_executor.close()
 
     def _run_model(self, model: Encoder | ModelMeta | str, settings: RunSettings, ray_executor: RayExecutor | None,
-                   output_folder: str | Path | None, raise_errors: bool, progress: bool | None) -> RunReport:
+                   output_folder: str | Path | None, raise_errors: bool, mode: str, verbose: bool) -> RunReport:
+        from mieb.runner.progress import RunProgress
+
+        with RunProgress(mode, self.tasks) as reporter:  # type: ignore[arg-type]
+            return self._run_reported(model, settings, ray_executor, output_folder, raise_errors, reporter, verbose)
+
+    def _run_reported(self, model: Encoder | ModelMeta | str, settings: RunSettings,
+                      ray_executor: RayExecutor | None, output_folder: str | Path | None, raise_errors: bool,
+                      reporter: RunProgress, verbose: bool) -> RunReport:
         from mieb.runner.plan import plan_model
+        from mieb.runner.progress import quiet_libraries
 
         card: ModelMeta | None = None
         if isinstance(model, (str, os.PathLike, ModelMeta)):
@@ -220,23 +247,27 @@ class MIEB:
             meta = model.meta
         out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
         plan = plan_model(meta, self.tasks, out_dir, settings.strategy, order=ray_executor is not None)
-        sink = ResultSink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)})
-        for name, result in plan.finished.items():
-            if name in sink.order:
-                sink.report.results.append(result)
-                sink.report.skipped.append(name)
-        sink.report.missing.extend(plan.missing)
+        sink = ResultSink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)},
+                          reporter, {t.name: t for t in self.tasks})
+        for task in self.tasks:  # what is already on disk, reported first
+            if task.name in plan.finished:
+                sink.reused(plan.finished[task.name])
+            elif task.name in plan.missing:
+                sink.report.missing.append(task.name)
+                reporter.task_finished(task, "missing")
         if plan.pending:
-            if ray_executor is not None:
-                if plan.jobs:
-                    ray_executor.check_feasible()  # before anything is written
-                sink.write_model_meta()
-                _run_on_ray(plan, settings, ray_executor, sink)
-            else:
-                encoder = model if card is None else sink.load(card, settings, plan)
-                if encoder is not None:
+            # the model and data libraries load from here on: their own progress bars stay out unless verbose
+            with quiet_libraries(not verbose):
+                if ray_executor is not None:
+                    if plan.jobs:
+                        ray_executor.check_feasible()  # before anything is written
                     sink.write_model_meta()
-                    _run_locally(plan, settings, encoder, sink, progress)  # type: ignore[arg-type]
+                    _run_on_ray(plan, settings, ray_executor, sink)
+                else:
+                    encoder = model if card is None else sink.load(card, settings, plan)
+                    if encoder is not None:
+                        sink.write_model_meta()
+                        _run_locally(plan, settings, encoder, sink)  # type: ignore[arg-type]
         sink.report.results.sort(key=lambda r: sink.order.get(r.task_name, len(sink.order)))
         return sink.report
 
@@ -320,6 +351,8 @@ class ResultSink:
     meta: ModelMeta
     raise_errors: bool
     order: dict[str, int]  # the selection's tasks: only theirs are reported as results
+    reporter: RunProgress
+    tasks: dict[str, Task]  # the selection's tasks by name (their progress lines)
     computed: dict[str, TaskResult] = field(default_factory=dict)
 
     def path(self, task_name: str) -> Path | None:
@@ -352,8 +385,9 @@ class ResultSink:
         for name in names:
             self.failed(name, str(error), None, log=False)
 
-    def done(self, result: TaskResult, write: bool) -> None:
-        """A computed result (`write`: put it on disk here; the local executor writes each split as it goes)."""
+    def done(self, result: TaskResult, write: bool, seconds: float | None = None) -> None:
+        """A computed result (`write`: put it on disk here; the local executor writes each split as it goes),
+        taking `seconds` of wall-clock time (its line says so)."""
         name = result.task_name
         self.computed[name] = result
         if self.out_dir is not None:
@@ -367,6 +401,8 @@ class ResultSink:
             error_file(self.out_dir, name).unlink(missing_ok=True)
         if name in self.order:
             self.report.results.append(result)
+            counts = (result.mieb or {}).get("counts")
+            self.reporter.task_finished(self.tasks[name], "done", result, seconds, counts)
 
     def reused(self, result: TaskResult) -> None:
         """A result another run finished while this one waited for it."""
@@ -374,11 +410,16 @@ class ResultSink:
         if result.task_name in self.order:
             self.report.results.append(result)
             self.report.skipped.append(result.task_name)
+            self.reporter.task_finished(self.tasks[result.task_name], "reused", result)
 
     def failed(self, task_name: str, message: str, trace: str | None, log: bool = True) -> None:
-        if log:
+        """A task that failed: in the report, its progress line (else the log) and `errors/<task>.json`."""
+        shown = task_name in self.tasks and self.reporter.mode != "off"
+        if log and not shown:
             logger.error("task %s failed: %s", task_name, message)
         self.report.failures[task_name] = message
+        if task_name in self.tasks:
+            self.reporter.task_finished(self.tasks[task_name], "FAILED", error=message)
         if self.out_dir is None:
             return
         path = error_file(self.out_dir, task_name)
@@ -390,6 +431,7 @@ class ResultSink:
 
     def attempt(self, task_name: str, compute: Callable[[], TaskResult], write: bool) -> None:
         """Run `compute` for a task, recording its result or, unless `raise_errors`, its failure."""
+        t0 = time.perf_counter()
         try:
             result = compute()
         except (KeyboardInterrupt, SystemExit):
@@ -401,7 +443,7 @@ class ResultSink:
                 raise _disk_full(e, self.out_dir, task_name) from e
             self.failed(task_name, _message(e), traceback.format_exc())
             return
-        self.done(result, write)
+        self.done(result, write, time.perf_counter() - t0)
 
     def lease(self, task: Task, wait: bool) -> Lease | None:
         """The task's lease, taken (waiting for it if `wait`); None without an output folder. Raises
@@ -432,11 +474,10 @@ class ResultSink:
         return out
 
 
-def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink: ResultSink, progress: bool | None) -> None:
+def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink: ResultSink) -> None:
     """The local executor: the plan's jobs one after another in this process, then its aggregate steps,
     each under its task's lease (a task another run holds is done last, once that run is finished)."""
     from mieb.runner.embedder import Embedder
-    from mieb.runner.progress import progress_factory
 
     store = None
     if settings.cache is not False:
@@ -444,9 +485,11 @@ def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink:
         from mieb.cache.store import EmbeddingCache
 
         root = None if settings.cache is True else settings.cache
-        store = EmbeddingCache(root).store(model_fingerprint(encoder.meta, encoder.precision, encoder.device.type))
+        store = EmbeddingCache(root).store(model_fingerprint(encoder.meta, encoder.precision, encoder.device.type,
+                                                             settings.decode_mode))
+    sink.reporter.cache = store is not None
     embedder = Embedder(encoder, batch_size=settings.batch_size, num_workers=settings.num_workers, store=store,
-                        progress=progress_factory(progress))
+                        progress=sink.reporter.encoding, decode_mode=settings.decode_mode)
     ctx = _RunContext(encoder, embedder, sink.out_dir, settings.strategy, settings.batch_size)
     busy = 0.0
     t_start = time.perf_counter()
@@ -454,6 +497,8 @@ def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink:
     def run(task: Task, sub: list[str] | None, wait: bool) -> bool:
         """Compute `task` (an aggregate's from the results of `sub`); False if another run holds it."""
         nonlocal busy
+        if task.name in sink.tasks:
+            sink.reporter.task_started(task)
         try:
             check_modalities(task, encoder)
             lease = sink.lease(task, wait)
@@ -512,7 +557,7 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
         if outcome.reused is not None:
             sink.reused(outcome.reused)
         elif outcome.result is not None:
-            sink.done(outcome.result, write=True)
+            sink.done(outcome.result, write=True, seconds=outcome.result.evaluation_time)
         else:
             sink.failed(outcome.job.name, outcome.error or "failed", outcome.traceback)
 
@@ -528,8 +573,9 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
                                                "maxsim_block_bytes": None, "device": "cpu"})
     placement = {"name": "ray", "job_worker": {"host": platform.node(), "pid": os.getpid(), "role": "driver"},
                  "scoring_device": "cpu", "encoder_device": scoring.encode_device}
-    ctx = _RunContext(scoring, Embedder(scoring, batch_size=settings.batch_size, num_workers=0), sink.out_dir,
-                      settings.strategy, settings.batch_size, executor=placement)
+    ctx = _RunContext(scoring, Embedder(scoring, batch_size=settings.batch_size, num_workers=0,
+                                        decode_mode=settings.decode_mode),
+                      sink.out_dir, settings.strategy, settings.batch_size, executor=placement)
     for step in plan.steps:
         lease = sink.lease(step.task, wait=True)
         try:
@@ -703,6 +749,8 @@ def _pending(task: Task, existing: TaskResult | None, strategy: str) -> list[tup
 def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int, timings: dict[str, float],
               complete: bool, executor: dict[str, Any] | None = None) -> dict[str, Any]:
     """The `mieb` block of a result. `executor` says where the work ran (default: this process)."""
+    from mieb.data.images import DECODE_VERSION
+
     meta = encoder.meta
     executor = executor or local_placement(encoder)
     return {
@@ -715,6 +763,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "similarity": meta.similarity,
             "fusion": meta.fusion,
             "image_preprocessing": meta.image.model_dump(mode="json") if meta.image else None,
+            "image_decoding": DECODE_VERSION,
             "text_preprocessing": meta.text.model_dump(mode="json") if meta.text else None,
         },
         "run": {
@@ -726,6 +775,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             # halvings after the device ran out of memory: {"inputs", "from", "to"} each, in order
             "batch_size_reductions": list(embedder.batch_size_reductions),
             "num_workers": embedder.num_workers,
+            "decode_mode": embedder.decode_mode,
             "embedding_cache": embedder.store is not None and embedder.store.enabled,
             **({"maxsim": info} if (info := encoder.scoring_info()) is not None else {}),
         },

@@ -32,6 +32,7 @@ TaskType = Literal[
 TASK_TYPES: tuple[str, ...] = get_args(TaskType)
 
 TaskCategory = Literal["t2t", "t2c", "i2i", "i2c", "i2t", "t2i", "it2t", "it2i", "i2it", "t2it", "it2it"]
+TASK_CATEGORIES: tuple[str, ...] = get_args(TaskCategory)
 Modality = Literal["image", "text"]
 
 # Which evaluation protocols ("kinds") may implement each MIEB type string. The type string is what the
@@ -121,6 +122,25 @@ class TaskMetadata(BaseModel):
     stats: dict[str, SplitStats] | None = None
 
     DEFAULT_SUBSET: ClassVar[str] = "default"
+
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _settings_from_mapping(cls, v: Any) -> Any:
+        """A plain mapping (from YAML or JSON) becomes the settings class of its `kind`."""
+        if not isinstance(v, dict):
+            return v
+        from mieb.tasks.kinds import get_kind
+
+        kind = v.get("kind")
+        try:
+            settings_cls = get_kind(kind).settings_cls if isinstance(kind, str) else None
+        except NotImplementedError:
+            settings_cls = None
+        if settings_cls is None:
+            from mieb.tasks.kinds import KINDS
+
+            raise ValueError(f"settings need a 'kind', one of {sorted(KINDS)}; got {kind!r}")
+        return settings_cls.model_validate(v)
 
     @field_validator("name")
     @classmethod

@@ -130,6 +130,49 @@
     return svg;
   }
 
+  function scatterChart(title, items) {
+    // items: [{label, x (parameters), y (score 0-100), href, kind}]; log-scale x, one colour per modality class.
+    var width = 760, height = 380, left = 56, right = 24, top = 36, bottom = 48;
+    var plotW = width - left - right, plotH = height - top - bottom;
+    var xs = items.map(function (it) { return Math.log10(it.x); });
+    var x0 = Math.floor(Math.min.apply(null, xs)), x1 = Math.ceil(Math.max.apply(null, xs));
+    if (x1 === x0) x1 = x0 + 1;
+    var ys = items.map(function (it) { return it.y; });
+    var y0 = Math.max(0, Math.floor(Math.min.apply(null, ys) / 10) * 10), y1 = Math.min(100, Math.ceil(Math.max.apply(null, ys) / 10) * 10);
+    if (y1 === y0) y1 = y0 + 10;
+    function px(v) { return left + plotW * (Math.log10(v) - x0) / (x1 - x0); }
+    function py(v) { return top + plotH * (1 - (v - y0) / (y1 - y0)); }
+    var svg = s("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height, role: "img",
+      "aria-label": title, "class": "chart scatter" });
+    svg.appendChild(s("text", { x: left, y: 16, "class": "chart-title", text: title }));
+    for (var e = x0; e <= x1; e++) {
+      var gx = px(Math.pow(10, e));
+      svg.appendChild(s("line", { x1: gx, x2: gx, y1: top, y2: top + plotH, "class": "grid" }));
+      svg.appendChild(s("text", { x: gx, y: top + plotH + 16, "class": "tick", "text-anchor": "middle", text: fmtParams(Math.pow(10, e)) }));
+    }
+    for (var g = y0; g <= y1; g += 10) {
+      svg.appendChild(s("line", { x1: left, x2: left + plotW, y1: py(g), y2: py(g), "class": "grid" }));
+      svg.appendChild(s("text", { x: left - 6, y: py(g) + 4, "class": "tick", "text-anchor": "end", text: g }));
+    }
+    svg.appendChild(s("text", { x: left + plotW / 2, y: height - 8, "class": "axis-title", "text-anchor": "middle", text: "parameters (log scale)" }));
+    svg.appendChild(s("text", { x: 14, y: top + plotH / 2, "class": "axis-title", "text-anchor": "middle",
+      transform: "rotate(-90 14 " + (top + plotH / 2) + ")", text: "Mean (TaskType)" }));
+    var kinds = [];
+    items.forEach(function (it) { if (kinds.indexOf(it.kind) < 0) kinds.push(it.kind); });
+    items.forEach(function (it) {
+      var link = s("a", { href: it.href });
+      link.appendChild(s("circle", { cx: px(it.x), cy: py(it.y), r: 4.5, fill: COLORS[kinds.indexOf(it.kind) % COLORS.length], "class": "point" },
+        s("title", { text: it.rank + ". " + it.label + ": " + fmt(it.y) + ", " + fmtParams(it.x) + " parameters" })));
+      svg.appendChild(link);
+    });
+    kinds.forEach(function (k, i) {  // the legend on the title's line, right-aligned: never over a point
+      var lx = left + plotW - 130 * (kinds.length - i), ly = 12;
+      svg.appendChild(s("circle", { cx: lx, cy: ly, r: 4.5, fill: COLORS[i % COLORS.length] }));
+      svg.appendChild(s("text", { x: lx + 10, y: ly + 4, "class": "tick", text: k }));
+    });
+    return svg;
+  }
+
   function radarChart(axes, series, size) {
     // axes: names; series: [{label, values (0-100 or null), color, dashed}]; fixed 0-100 scale.
     size = size || 380;
@@ -183,7 +226,9 @@
       bench: DATA.benchmarks.some(function (b) { return b.name === hash.b; }) ? hash.b : DATA.benchmarks[0].name,
       view: ["types", "categories", "tasks"].indexOf(hash.view) >= 0 ? hash.view : "types",
       sort: { key: "rank", dir: 1 }, search: "", minSize: null, maxSize: null, unknownSize: true,
-      modalities: {}, completeOnly: false, selected: null
+      modalities: {}, completeOnly: false, selected: null,
+      availability: "both",  // the reference's "Availability": both, open (weights), proprietary
+      zeroShot: "allow_all"  // the reference's "Zero-shot": allow_all, remove_unknown, only_zero_shot
     };
     var modalityNames = [];
     DATA.models.forEach(function (m) {
@@ -200,11 +245,12 @@
     var desc = h("p", { "class": "desc" });
     var controls = h("section", { "class": "controls", "aria-label": "filters" });
     var tableBox = h("section", { "class": "table-box" });
+    var sizeChart = h("section", { "class": "size", id: "size-chart" });
     var charts = h("section", { "class": "charts", id: "type-charts" });
     var profile = h("section", { "class": "profile", id: "profile" });
     var signif = h("section", { "class": "significance", id: "significance" });
     var footer = h("footer", null, methodNotes(), provenance());
-    app.append(header, tabs, desc, controls, tableBox, charts, profile, signif, footer);
+    app.append(header, tabs, desc, controls, tableBox, sizeChart, charts, profile, signif, footer);
 
     function bench() { return DATA.benchmarks.filter(function (b) { return b.name === state.bench; })[0]; }
 
@@ -217,6 +263,10 @@
           state[which] = e.target.value === "" ? null : Number(e.target.value); renderData(); } } },
           SIZE_STEPS.map(function (st) { return h("option", { value: st.value === null ? "" : st.value, selected: state[which] === st.value }, st.label); }));
         return sel;
+      }
+      function choice(which, label, options) {
+        return h("select", { "aria-label": label, "data-filter": label, on: { change: function (e) { state[which] = e.target.value; renderData(); } } },
+          options.map(function (o) { return h("option", { value: o[0], selected: state[which] === o[0] }, o[1]); }));
       }
       var mods = modalityNames.map(function (c) {
         return h("label", { "class": "check" }, h("input", { type: "checkbox", checked: state.modalities[c], "data-modality": c,
@@ -232,6 +282,10 @@
         h("div", { "class": "ctl" }, h("span", { "class": "ctl-label" }, "Parameters"), sizeSelect("minSize", "minimum parameters"), " to ", sizeSelect("maxSize", "maximum parameters"),
           h("label", { "class": "check" }, h("input", { type: "checkbox", checked: state.unknownSize, "data-filter": "unknown-size", on: { change: function (e) { state.unknownSize = e.target.checked; renderData(); } } }), " unknown size")),
         h("div", { "class": "ctl" }, h("span", { "class": "ctl-label" }, "Modality"), mods),
+        h("div", { "class": "ctl" }, h("span", { "class": "ctl-label" }, "Availability"),
+          choice("availability", "availability", [["both", "open and proprietary"], ["open", "open weights only"], ["proprietary", "proprietary only"]])),
+        h("div", { "class": "ctl" }, h("span", { "class": "ctl-label", title: "a model is zero-shot on a benchmark when none of its training datasets (as its model card lists them) is one of the benchmark's tasks" }, "Zero-shot"),
+          choice("zeroShot", "zero-shot", [["allow_all", "allow all"], ["remove_unknown", "remove unknown"], ["only_zero_shot", "only zero-shot"]])),
         h("div", { "class": "ctl" }, h("label", { "class": "check" }, h("input", { type: "checkbox", checked: state.completeOnly, on: { change: function (e) { state.completeOnly = e.target.checked; renderData(); } } }), " complete results only")),
         h("div", { "class": "ctl" }, views));
     }
@@ -258,6 +312,10 @@
         if (q && m.label.toLowerCase().indexOf(q) < 0) return false;
         if (!state.modalities[modalityClass(m)]) return false;
         if (state.completeOnly && r.mean === null) return false;
+        if (state.availability === "open" && m.open !== true) return false;
+        if (state.availability === "proprietary" && m.open !== false) return false;
+        if (state.zeroShot === "only_zero_shot" && r.zs !== true) return false;
+        if (state.zeroShot === "remove_unknown" && r.zs === null) return false;
         if (!m.params) return state.unknownSize;
         if (state.minSize !== null && m.params < state.minSize) return false;
         if (state.maxSize !== null && m.params > state.maxSize) return false;
@@ -364,14 +422,64 @@
         }));
       }));
       tableBox.textContent = "";
+      var download = h("button", { type: "button", "class": "download", id: "download-csv", title: "the rows and columns shown, as sorted, with the numbers as shown",
+        on: { click: function () { saveCsv(b, cols, rows); } } }, "Download CSV");
       tableBox.append(h("div", { "class": "scroll" }, h("table", { "class": "board", id: "leaderboard" }, thead, tbody)),
-        h("p", { "class": "note" }, rows.length + " of " + b.rows.length + " models shown. Blank cell: a task is missing, so the mean is null (the reference's rule). Click a header to sort."));
+        h("p", { "class": "note" }, download, " " + rows.length + " of " + b.rows.length + " models shown. Blank cell: a task is missing, so the mean is null (the reference's rule). Click a header to sort."));
+    }
+
+    function csvField(v) {
+      var text = v === null || v === undefined ? "" : String(v);
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+    function saveCsv(b, cols, rows) {
+      // The table as shown: its rows in order, its columns (the model's name, revision and exact parameter
+      // count spelled out), scores x100 as printed; CI bounds as two columns.
+      var header = [], getters = [];
+      cols.forEach(function (c) {
+        if (c.key === "select") return;
+        if (c.key === "model") {
+          header.push("Model", "Revision");
+          getters.push(function (r) { return DATA.models[r.m].label; }, function (r) { return DATA.models[r.m].revision; });
+        } else if (c.key === "params") {
+          header.push("Parameters");
+          getters.push(function (r) { return DATA.models[r.m].params || ""; });
+        } else {
+          header.push(c.label || c.key);
+          getters.push(c.key === "rank" || c.key === "borda" ? c.get : function (r) { return fmt(c.get(r)); });
+          if (c.ci) {
+            header.push(c.label + " 95% CI low", c.label + " 95% CI high");
+            getters.push(function (r) { var ci = c.ci(r); return ci ? fmt(ci[0]) : ""; },
+              function (r) { var ci = c.ci(r); return ci ? fmt(ci[1]) : ""; });
+          }
+        }
+      });
+      var lines = [header.map(csvField).join(",")].concat(rows.map(function (r) {
+        return getters.map(function (g) { return csvField(g(r)); }).join(",");
+      }));
+      var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+      var link = h("a", { href: URL.createObjectURL(blob), download: "mieb-" + b.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "") + "-" + state.view + ".csv" });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
     }
 
     function sortBy(c) {
       if (state.sort.key === c.key) state.sort.dir = -state.sort.dir;
       else state.sort = { key: c.key, dir: c.num && c.key !== "rank" && c.key !== "borda" ? -1 : 1 };
       renderData();
+    }
+
+    function renderSizeChart(b, rows) {
+      sizeChart.textContent = "";
+      var items = rows.filter(function (r) { return r.mean !== null && DATA.models[r.m].params; }).map(function (r) {
+        var m = DATA.models[r.m];
+        return { label: m.label, x: m.params, y: r.mean, href: modelHref(m), kind: modalityClass(m), rank: r.rank };
+      });
+      sizeChart.append(h("h2", null, "Score and model size"),
+        h("p", { "class": "note" }, items.length + " of the " + rows.length + " models shown have a complete Mean (TaskType) and a known parameter count; " +
+          "hover a point for the model, click it for its page."));
+      if (items.length) sizeChart.appendChild(h("div", { "class": "scroll" }, scatterChart("Mean (TaskType) vs. parameters", items)));
     }
 
     function renderCharts(b, rows) {
@@ -438,6 +546,7 @@
         h("span", { "class": "dim" }, b.rows.length + " models, " + b.tasks.length + " of " + b.n_tasks + " tasks with results."));
       var rows = visibleRows(b);
       renderTable(b, rows);
+      renderSizeChart(b, rows);
       renderCharts(b, rows);
       renderProfile(b);
       renderSignificance(b, rows);

@@ -15,7 +15,10 @@ from mieb.models.cards._folder import count_safetensors_parameters, read_json
 from mieb.models.meta import HALF, ImagePreprocessing, ModelMeta, TextPreprocessing
 
 LOADER = "mieb.models.wrappers.align:load"
-IMAGE = ImagePreprocessing(size=346, resize="square", crop_size=289, interpolation="bilinear", mean=HALF, std=HALF)
+# rgb="convert": the reference's EfficientNetImageProcessor does no RGB conversion and fails on any non-RGB
+# image; mieb converts them instead (docs/deviations.md D2).
+IMAGE = ImagePreprocessing(size=346, resize="square", crop_size=289, interpolation="bilinear", mean=HALF, std=HALF,
+                           rgb="convert")
 
 MODELS = [
     ModelMeta(
@@ -55,7 +58,7 @@ def card_for_folder(path: Path, config: dict[str, Any]) -> ModelMeta:
             size=int(cfg["size"]["height"]), resize="square",
             crop_size=int(cfg["crop_size"]["height"]) if cfg.get("do_center_crop") else None,
             interpolation={0: "nearest", 2: "bilinear", 3: "bicubic"}[int(cfg.get("resample", 2))],
-            mean=HALF, std=HALF)
+            mean=HALF, std=HALF, rgb="convert")
     return MODELS[0].model_copy(update=dict(
         name=f"local/{path.resolve().name}", revision=folder_revision(path), weights=str(path.resolve()),
         n_parameters=count_safetensors_parameters(path), embed_dim=config.get("projection_dim"), image=image,

@@ -2,7 +2,8 @@
 
 Facts are the reference's (mteb `cohere_v.py`, `voyage_v.py`); "revision" is the reference's own label for
 an API version. Images reach the wrappers as RGB PIL images, which they encode as data URIs: JPEG for
-Cohere (as the reference does), PNG for Voyage.
+Cohere (as the reference does), PNG for Voyage (the reference sends the decoded image as it is:
+docs/deviations.md D17).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def _cohere(name: str, api_name: str, release_date: str, embed_dim: int, embeddi
         family="cohere",
         modalities=["image", "text"],
         embed_dim=embed_dim,
-        image=ImagePreprocessing(input="pil"),
+        image=ImagePreprocessing(input="pil", rgb="convert"),
         text=None,
         loader_kwargs={"model_api_name": api_name, "embedding_type": embedding_type},
         license=None,
@@ -50,7 +51,7 @@ MODELS = [
         modalities=["image", "text"],
         embed_dim=1024,
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        image=ImagePreprocessing(input="pil", rgb="convert"),
         text=None,
         loader_kwargs={"model_api_name": "voyage-multimodal-3"},
         license="mit",

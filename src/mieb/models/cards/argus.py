@@ -6,7 +6,7 @@ card's revision, the processor built with `max_num_visual_tokens=2048`, no dtype
 loads the checkpoint's own ("auto"): the card's precision is that dtype, read from the reference's memory
 figures (2 bytes a parameter for 4b and the -bf16 twins: bf16; 4 for 2b and 9b: fp32), queries through `process_queries`, pages through `process_images`, the
 token matrix read from the forward's `.embeddings`. The reference adds the text and image token tensors of
-image+text inputs element-wise, which is no fusion: mieb refuses such inputs instead.
+image+text inputs element-wise, which is no fusion: mieb refuses such inputs instead (docs/deviations.md D18).
 """
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ def _argus(size: str, revision: str, release_date: str, n_parameters: int, preci
         similarity="max_sim",
         precision=precision,
         fusion=None,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same processor.process_images as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         loader_kwargs=ARGUS_KWARGS,
         license="apache-2.0",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",
         framework=["PyTorch", "Transformers", "safetensors"],
         trust_remote_code=True,
+        extra="colqwen3",  # Qwen3.5's processor builds a video processor, which needs torchvision
     )
 
 

@@ -12,7 +12,8 @@ Where the reference departs: it loads these through sentence-transformers (`trus
 the sentence-transformers configuration the repositories carry at the pinned revisions, in bfloat16 (its
 card's bf16 output dtype, hence this card's precision on CUDA), and marks them as using instructions.
 That configuration (prompts, how an image+text input is combined) cannot be read offline; mieb sends no
-instruction and follows the authors' combination. Compare with the reference before trusting a number.
+instruction and follows the authors' combination (docs/deviations.md D22). Compare with the reference before
+trusting a number.
 """
 
 from __future__ import annotations

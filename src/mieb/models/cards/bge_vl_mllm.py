@@ -30,7 +30,9 @@ MODELS = [
         embed_dim=4096,
         precision="fp16",  # the reference's output dtype
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         license="mit",
         release_date="2025-03-04",

@@ -66,7 +66,9 @@ MODELS = [
         embed_dim=2048,
         precision="bf16",  # the checkpoint's dtype, which the reference keeps (transformers' "auto")
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=1024),  # text-only inputs; with an image, 32768
         loader_kwargs={"max_text_length": 1024},
         license="apache-2.0",

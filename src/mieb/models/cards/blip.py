@@ -8,7 +8,8 @@ checkpoints' BlipImageProcessor config.
 The captioning checkpoints have cards (their published results resolve to them) that refuse to run: the
 reference loads them into `BlipForImageTextRetrieval`, whose text encoder, projections and ITM head these
 checkpoints do not contain, so every text embedding and both projections come from random initialisation
-(see CAPTIONING_REFUSAL). The VQA checkpoints, which have no published MIEB results, are left out.
+(see CAPTIONING_REFUSAL; docs/deviations.md D9). The VQA checkpoints, which have no published MIEB results,
+are left out.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def _blip(name: str, revision: str, n_parameters: int) -> ModelMeta:
         n_parameters=n_parameters,
         embed_dim=256,
         image=IMAGE,
-        # padding=True, truncation at the tokenizer's own limit (512), as the reference.
+        # padding=True, truncation at the tokenizer's own limit (512), as the reference; BLIP's own retrieval
+        # code truncates at 35 tokens (docs/deviations.md D14).
         text=TextPreprocessing(max_length=None, padding="longest"),
         license="bsd-3-clause",
         release_date="2023-08-01",

@@ -13,7 +13,8 @@ All 768-d, unprojected and unnormalised (the ITC projections are not used). The 
 published results with an earlier wrapper that summed the image and text embeddings for image+text inputs.
 
 LAVIS pins transformers < 4.27 and cannot be installed beside mieb (nor beside the reference's own
-transformers 5: its 2.26.24 loader also passes LAVIS a `revision` argument it does not take). mieb loads
+transformers 5: its 2.26.24 loader also passes LAVIS a `revision` argument it does not take; docs/deviations.md
+D21). mieb loads
 the same weights from transformers' ports of those two LAVIS checkpoints (`Salesforce/blip2-itm-vit-g`,
 `Salesforce/blip2-itm-vit-g-coco`, converted from LAVIS and checked against it by transformers' conversion
 script) into `Blip2ForImageTextRetrieval`, and sets the ViT's output norm to LAVIS's epsilon (1e-5; the port

@@ -42,7 +42,8 @@ def _colpali(name: str, revision: str, release_date: str) -> ModelMeta:
         similarity="max_sim",
         precision="fp16",  # the reference loads the weights with torch_dtype=float16
         fusion="concat",
-        image=ImagePreprocessing(input="pil"),
+        # colpali_engine's process_images calls convert("RGB"), then PaliGemma's processor convert_to_rgb.
+        image=ImagePreprocessing(input="pil", rgb="convert_white"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs={"architecture": "ColPali", "query_prefix": "Query: "},
         license="apache-2.0",

@@ -2,7 +2,7 @@
 tomoro-colqwen3-embed (Qwen3-VL + a 320-d projection, bf16 weights, at most 1280 visual tokens per page) and
 OpenSearch-AI's Ops-Colqwen3 (2560-d token embeddings, fp16 weights), the reference's dtypes. See `mieb.models.wrappers.colqwen3`.
 
-Revisions are the published results' (the reference's Tomoro cards name later commits).
+Revisions are the published results' (the reference's Tomoro cards name later commits: docs/deviations.md D19).
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def _card(name: str, revision: str, *, family: str, loader: str, n_parameters: i
         similarity="max_sim",
         precision=precision,
         fusion=fusion,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same remote-code processor as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs=loader_kwargs,
         license="apache-2.0",

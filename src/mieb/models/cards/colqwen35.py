@@ -4,7 +4,7 @@ athrael-soju/colqwen3.5-4.5B-v3 and vultr's VultronRetriever Flash / Core / Prim
 As the reference (mteb `ColQwen3_5Wrapper`): bf16 weights, queries through the processor's `process_queries`
 (its own prefix and ten `<|endoftext|>` augmentation tokens), pages through `process_images` (the processor
 resizes, so images reach the wrapper as PIL images); for image+text inputs the image alone is encoded.
-Revisions are the published results' (the reference's cards name later commits).
+Revisions are the published results' (the reference's cards name later commits: docs/deviations.md D19).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def _colqwen35(name: str, revision: str, release_date: str, n_parameters: int, e
         similarity="max_sim",
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="convert": the reference calls convert("RGB"), then the same processor.process_images as mieb's
+        # wrapper (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="convert"),
         loader_kwargs={"model_class": "colpali_engine.models:ColQwen3_5",
                        "processor_class": "colpali_engine.models:ColQwen3_5Processor",
                        "fused": "image"},

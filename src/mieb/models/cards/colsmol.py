@@ -25,7 +25,8 @@ def _colsmol(name: str, revision: str, n_parameters: int) -> ModelMeta:
         similarity="max_sim",
         precision="fp16",  # the reference loads the weights with torch_dtype=float16
         fusion="concat",
-        image=ImagePreprocessing(input="pil"),
+        # colpali_engine's process_images calls convert("RGB"), then the processor's convert_to_rgb.
+        image=ImagePreprocessing(input="pil", rgb="convert_white"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs={"architecture": "ColIdefics3", "query_prefix": "Query: "},
         license="apache-2.0",

@@ -1,4 +1,5 @@
-"""DINOv2 (image only): the CLS token of the last hidden state, as the reference's DINOModel takes it.
+"""DINOv2 (image only): the CLS token of the last hidden state, as the reference's DINOModel takes it (the
+authors' linear probes add the mean patch token: docs/deviations.md D15).
 
 Facts are the reference's (mteb `dino_models.py`); preprocessing is the checkpoints' BitImageProcessor
 config: shortest edge 256 (bicubic), centre crop 224, ImageNet mean/std.

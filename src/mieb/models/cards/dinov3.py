@@ -6,7 +6,9 @@ sends them (`input="pil"`): that processor exists only with a torchvision backen
 rescaled float image (224 x 224, bilinear, antialiased, no crop) before ImageNet normalisation, which the
 framework's uint8 PIL pipeline would not reproduce exactly; hence the `dinov3` extra. The authors'
 evaluation transform resizes to 256 x 256 instead; the reference (and so mieb) uses the Hub processor's
-224. The checkpoints are gated: accept the DINOv3 licence on the Hub and log in before the first run.
+224 (docs/deviations.md D24). The processor does no RGB conversion (the reference fails on images that are
+not RGB); mieb composites transparency onto white first (docs/deviations.md D2). The checkpoints are gated:
+accept the DINOv3 licence on the Hub and log in before the first run.
 """
 
 from __future__ import annotations

@@ -33,7 +33,9 @@ def _e5_omni(size: str, revision: str, n_parameters: int, embed_dim: int, memory
         embed_dim=embed_dim,
         precision="bf16",  # the reference keeps the checkpoint's dtype (bfloat16)
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=512),  # text-only inputs; with an image, none
         license="mit",
         release_date="2026-01-06",

@@ -17,7 +17,9 @@ MODELS = [
         similarity="cosine",
         precision="fp16",  # the reference loads the weights with dtype=float16
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same qwen-vl-utils fetch_image as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs={"image_size": 784},
         license="apache-2.0",

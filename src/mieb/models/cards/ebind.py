@@ -41,8 +41,9 @@ MODELS = [
         embed_dim=1024,
         precision="bf16-mixed",
         fusion="joint",
+        # rgb="convert_last": PE's image transform converts to RGB after Resize and CenterCrop.
         image=ImagePreprocessing(size=336, crop_size=336, interpolation="bilinear", crop_rounding="round",
-                                 mean=HALF, std=HALF),
+                                 mean=HALF, std=HALF, rgb="convert_last"),
         # PE's own CLIP BPE tokenizer, 32-token context (not a transformers tokenizer).
         text=TextPreprocessing(max_length=32),
         license="cc-by-nc-sa-4.0",

@@ -38,7 +38,9 @@ def _gme(size: str, revision: str, n_parameters: int, embed_dim: int, memory_usa
         embed_dim=embed_dim,
         precision="fp16",  # the reference loads with torch_dtype=float16
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference's fetch_image converts the decoded image to RGB and resizes it, as mieb's
+        # wrapper's fetch_image does (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=1800),
         loader_kwargs={"min_image_tokens": 4, "max_image_tokens": 1280},
         license="apache-2.0",

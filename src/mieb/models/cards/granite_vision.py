@@ -3,7 +3,8 @@
 
 As the reference (mteb `GraniteVisionEmbeddingWrapper`): `AutoModel` in fp16 and `AutoProcessor` at the
 card's revision, queries through `process_queries`, pages through `process_images`. The reference adds the
-text and image token tensors of image+text inputs element-wise, which is no fusion: mieb refuses such inputs.
+text and image token tensors of image+text inputs element-wise, which is no fusion: mieb refuses such inputs
+(docs/deviations.md D18).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ MODELS = [
         similarity="max_sim",
         precision="fp16",  # the reference loads the weights with torch_dtype=float16
         fusion=None,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same processor.process_images as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor"},
         license="apache-2.0",
         release_date="2025-06-11",

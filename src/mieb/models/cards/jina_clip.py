@@ -1,7 +1,8 @@
 """Jina-CLIP v1 / v2: remote code (`trust_remote_code`), `encode_text` / `encode_image` of the checkpoint.
 
 The checkpoint's own code tokenises, preprocesses images and L2-normalises, so images reach the wrapper as
-PIL images. Facts are the reference's (mteb `jina_clip.py`).
+PIL images. Facts are the reference's (mteb `jina_clip.py`), which passes no task to jina-clip-v2's text
+encoder (its authors pass "retrieval.query" for queries: docs/deviations.md D13).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _jina(name: str, revision: str, release_date: str, n_parameters: int, embed_
         modalities=["image", "text"],
         n_parameters=n_parameters,
         embed_dim=embed_dim,
-        image=ImagePreprocessing(input="pil"),
+        # The checkpoint's own transform converts to RGB after resizing (open_clip-style): hand it the image
+        # as decoded, as the reference does.
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=8192),
         license=license,
         release_date=release_date,

@@ -1,7 +1,7 @@
 """jina-embeddings-v4 (Jina AI; Qwen2.5-VL-3B with task adapters) through its remote code
 (`trust_remote_code`). Single-vector by default, as the reference runs it; `get_model(name, vector_type="multi_vector",
 trust_remote_code=True)` gives its late-interaction outputs. Facts are the
-reference's (mteb `jina_models.py`); the revision is the published results'. See
+reference's (mteb `jina_models.py`); the revision is the published results' (docs/deviations.md D19). See
 `mieb.models.wrappers.jina_v4`."""
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ MODELS = [
         similarity="cosine",
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion="sum",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same model.encode_image as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs={"model_prompts": {"Retrieval-query": "retrieval.query",
                                          "Retrieval-document": "retrieval.passage",

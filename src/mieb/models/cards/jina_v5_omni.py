@@ -55,7 +55,9 @@ def _jina(size: str, revision: str, n_parameters: int, embed_dim: int, memory_us
         embed_dim=embed_dim,
         precision="bf16",  # the reference's output dtype
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         license="cc-by-nc-4.0",
         release_date="2026-04-01",

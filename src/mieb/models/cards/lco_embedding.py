@@ -39,7 +39,9 @@ def _lco(size: str, revision: str, release_date: str, n_parameters: int, embed_d
         embed_dim=embed_dim,
         precision="bf16",  # the reference loads the thinker in bfloat16
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same Qwen2.5-Omni processor as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=300),  # the wrapper cuts texts to 300 tokens before templating
         license="mit",
         release_date=release_date,

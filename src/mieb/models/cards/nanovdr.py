@@ -24,7 +24,9 @@ MODELS = [
         embed_dim=2048,
         similarity="cosine",
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same qwen-vl-utils fetch_image as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         # The teacher's revision: the reference's own card for Qwen/Qwen3-VL-Embedding-2B.
         loader_kwargs={"teacher": "Qwen/Qwen3-VL-Embedding-2B",

@@ -2,7 +2,8 @@
 
 As the reference (mteb `nomic_models_vision.py`): images go through the checkpoint's own image processor
 (so they reach the wrapper as PIL images) and the CLS state, L2-normalised; texts are mean-pooled over the
-attention mask, layer-normed and L2-normalised, with no task prefix.
+attention mask, layer-normed and L2-normalised, with no task prefix (the model's authors prefix queries with
+"search_query: "; docs/deviations.md D12).
 """
 
 from __future__ import annotations

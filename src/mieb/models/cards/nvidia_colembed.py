@@ -1,6 +1,6 @@
 """NVIDIA Llama NemoRetriever ColEmbed v1 and Nemotron ColEmbed VL v2 (multi-vector, MaxSim) through their
 remote code (`trust_remote_code`). Facts are the reference's (mteb `nvidia_nemotron_vl_models.py`); revisions
-are the published results' (the reference's cards name later commits). The reference's environments for
+are the published results' (the reference's cards name later commits: docs/deviations.md D19). The reference's environments for
 them also install flash-attn (CUDA only); mieb asks transformers for its default attention instead. See
 `mieb.models.wrappers.nvidia_colembed`."""
 
@@ -43,7 +43,9 @@ def _colembed(name: str, revision: str, release_date: str, n_parameters: int, em
         similarity="max_sim",
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same model.forward_images as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         license=f"https://huggingface.co/{license_of or name}/blob/main/LICENSE",
         release_date=release_date,
         reference=f"https://huggingface.co/{name}",

@@ -32,7 +32,9 @@ MODELS = [
         embed_dim=3584,
         precision="bf16",  # the reference passes torch_dtype="bfloat16"
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=512),  # text-only inputs; with an image, none
         loader_kwargs={"base_revision": "8876e9bc7e6af2ecbdfb14e0416e2c1105f0f7bb"},
         license="mit",

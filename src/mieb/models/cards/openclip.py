@@ -2,9 +2,9 @@
 
 LAION / DataComp facts are the reference's (mteb `openclip_models.py`); the weights are the hub repos'
 own open_clip files, fetched at the card's revision. EVA-02-CLIP: the reference loads QuanSun's EVA-CLIP
-checkpoints with the separate `eva_clip` package; open_clip carries the same checkpoints converted to its
-format (`EVA02-*` configs with timm towers), which is what these cards load, keeping the reference's names
-and revisions so results line up. open_clip's preprocessing: shortest edge to the image size (bicubic),
+checkpoints with the separate `eva_clip` package; these cards load the same files, at the revision the
+reference records, into open_clip's `EVA02-*` architectures (timm towers; docs/deviations.md D6).
+open_clip's preprocessing: shortest edge to the image size (bicubic),
 torchvision's centre crop (offsets rounded, not floored), OpenAI CLIP mean/std; text is tokenised to 77
 tokens, padded to full length.
 """
@@ -17,6 +17,9 @@ from pathlib import Path
 from mieb.models.meta import CLIP_MEAN, CLIP_STD, ImagePreprocessing, ModelMeta, TextPreprocessing
 
 LOADER = "mieb.models.wrappers.openclip:load"
+# The repository the reference's EVA-CLIP loader downloads from, at the revision its cards record.
+EVA_CLIP_REPO = "QuanSun/EVA-CLIP"
+EVA_CLIP_REVISION = "11afd202f2ae80869d6cef18b1ec775e79bd8d12"
 TEXT = TextPreprocessing(max_length=77, padding="max_length")
 
 OPENCLIP_CITATION = """@inproceedings{cherti2023reproducible,
@@ -37,8 +40,9 @@ EVA_CLIP_CITATION = """@article{EVA-CLIP,
 
 def torchvision_image(size: int = 224, mean: tuple[float, float, float] = CLIP_MEAN,
                       std: tuple[float, float, float] = CLIP_STD, interpolation: str = "bicubic") -> ImagePreprocessing:
+    # rgb="convert_last": open_clip's transform converts to RGB after Resize and CenterCrop.
     return ImagePreprocessing(size=size, crop_size=size, interpolation=interpolation,
-                              crop_rounding="round", mean=mean, std=std)
+                              crop_rounding="round", mean=mean, std=std, rgb="convert_last")
 
 
 def _laion(name: str, revision: str, release_date: str, n_parameters: int, embed_dim: int) -> ModelMeta:
@@ -62,10 +66,13 @@ def _laion(name: str, revision: str, release_date: str, n_parameters: int, embed
     )
 
 
-def _eva(name: str, n_parameters: int, embed_dim: int, open_clip_model: str, pretrained: str) -> ModelMeta:
+def _eva(name: str, n_parameters: int, embed_dim: int, open_clip_model: str, checkpoint: str) -> ModelMeta:
+    """The reference's weights: `checkpoint` in QuanSun/EVA-CLIP at the revision its cards record (its
+    eva_clip loader downloads that repository's files), in open_clip's architecture (docs/deviations.md D6)."""
     return ModelMeta(
         name=name,
-        revision="11afd202f2ae80869d6cef18b1ec775e79bd8d12",
+        revision=EVA_CLIP_REVISION,
+        weights=EVA_CLIP_REPO,
         loader=LOADER,
         family="evaclip",
         modalities=["image", "text"],
@@ -74,7 +81,7 @@ def _eva(name: str, n_parameters: int, embed_dim: int, open_clip_model: str, pre
         precision="fp16-mixed",  # the reference encodes under torch.cuda.amp.autocast()
         image=torchvision_image(),
         text=TEXT,
-        loader_kwargs={"open_clip_model": open_clip_model, "pretrained": pretrained},
+        loader_kwargs={"open_clip_model": open_clip_model, "checkpoint": checkpoint},
         license="mit",
         release_date="2023-04-26",
         reference=f"https://huggingface.co/{name}",
@@ -101,10 +108,10 @@ MODELS = [
            427616513, 768),
     _laion("laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "08f73555f1b2fb7c82058aebbd492887a94968ef", "2022-09-15",
            151277313, 512),
-    _eva("QuanSun/EVA02-CLIP-B-16", 149_000_000, 512, "EVA02-B-16", "merged2b_s8b_b131k"),
-    _eva("QuanSun/EVA02-CLIP-L-14", 428_000_000, 768, "EVA02-L-14", "merged2b_s4b_b131k"),
-    _eva("QuanSun/EVA02-CLIP-bigE-14", 4_700_000_000, 1024, "EVA02-E-14", "laion2b_s4b_b115k"),
-    _eva("QuanSun/EVA02-CLIP-bigE-14-plus", 5_000_000_000, 1024, "EVA02-E-14-plus", "laion2b_s9b_b144k"),
+    _eva("QuanSun/EVA02-CLIP-B-16", 149_000_000, 512, "EVA02-B-16", "EVA02_CLIP_B_psz16_s8B.pt"),
+    _eva("QuanSun/EVA02-CLIP-L-14", 428_000_000, 768, "EVA02-L-14", "EVA02_CLIP_L_psz14_s4B.pt"),
+    _eva("QuanSun/EVA02-CLIP-bigE-14", 4_700_000_000, 1024, "EVA02-E-14", "EVA02_CLIP_E_psz14_s4B.pt"),
+    _eva("QuanSun/EVA02-CLIP-bigE-14-plus", 5_000_000_000, 1024, "EVA02-E-14-plus", "EVA02_CLIP_E_psz14_plus_s9B.pt"),
 ]
 
 

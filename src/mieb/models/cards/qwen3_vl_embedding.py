@@ -34,7 +34,9 @@ def _qwen3_vl(size: str, revision: str, n_parameters: int, embed_dim: int, memor
         embed_dim=embed_dim,
         precision="bf16",  # the reference's output dtype
         fusion="joint",
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same sentence-transformers encode as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         text=TextPreprocessing(max_length=None),
         loader_kwargs={"min_pixels": 4 * PIXEL_FACTOR**2, "max_pixels": 1800 * PIXEL_FACTOR**2},
         license="apache-2.0",

@@ -5,8 +5,8 @@ As the reference (mteb `SLMColQwen3Wrapper`, `SLMColLFM2Wrapper`, `SLMColMinistr
 model and processor classes at the card's revision in bf16, queries through `process_queries`, pages through
 `process_images`. The package's loaders drop the revision (ColLFM2 downloads the hub's latest snapshot itself,
 ColMinistral3's processor ignores it, and the reference passes none for ColMinistral3): mieb downloads the
-published revision and hands the package that folder (`local_snapshot`). The reference adds the text and image token tensors of image+text inputs element-wise, which is
-no fusion: mieb refuses such inputs instead.
+published revision and hands the package that folder (`local_snapshot`; docs/deviations.md D19). The reference adds the text and image token tensors of image+text inputs element-wise, which is
+no fusion: mieb refuses such inputs instead (docs/deviations.md D18).
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def _slm(name: str, kind: str, revision: str, n_parameters: int, license: str = 
         similarity="max_sim",
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="keep": the reference hands the decoded image to the same processor.process_images as mieb's
+        # wrapper, which converts it to RGB in both (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="keep"),
         loader_kwargs={"model_class": model_class, "processor_class": processor_class, "local_snapshot": True},
         license=license,
         release_date="2025-12-20",

@@ -37,15 +37,17 @@ SIGLIP2_CITATION = """@misc{tschannen2025siglip2multilingualvisionlanguage,
 
 
 def square_half(size: int, interpolation: str = "bicubic") -> ImagePreprocessing:
+    # rgb="convert_white": the reference's SigLIP wrapper calls img.convert("RGB") before the processor,
+    # whose own convert_to_rgb then runs on the result.
     return ImagePreprocessing(size=size, resize="square", crop_size=None, interpolation=interpolation,
-                              mean=HALF, std=HALF)
+                              mean=HALF, std=HALF, rgb="convert_white")
 
 
 def _siglip(name: str, revision: str, n_parameters: int, embed_dim: int, image_size: int,
             max_tokens: int = 64) -> ModelMeta:
     """A fixed-resolution SigLIP (v1) or SigLIP2 card; `image_size` is the checkpoint's square input side
     (its `preprocessor_config.json` size), given rather than read from the name."""
-    v2 = name.startswith("google/siglip2")
+    v2 = name.startswith("google/siglip2")  # SigLIP2 text is not lower-cased, as the reference (deviations.md D10)
     return ModelMeta(
         name=name,
         revision=revision,

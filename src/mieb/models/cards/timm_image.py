@@ -8,7 +8,9 @@ output: the CLS token after the final norm, unnormalised. Its preprocessing is t
 timm architectures' default pretrained tags, not the checkpoints': shortest edge 248 (224 / crop_pct 0.9,
 bicubic), centre crop 224 with torchvision's rounding, mean = std = 0.5. The MoCo v3 authors evaluate with
 ImageNet's mean/std after a 256 resize; mieb keeps the reference's preprocessing, whose scores it must
-reproduce. The reference runs these models in float32 on the CPU whatever the device.
+reproduce (docs/deviations.md D24). timm's transform does no RGB conversion (the reference fails on images that
+are not RGB); mieb composites transparency onto white first (docs/deviations.md D2). The reference runs these
+models in float32 on the CPU whatever the device.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ As `Visualized_BGE` computes them (CLS pooling, L2-normalised):
 - image: the same with an empty text ([CLS] [SEP]).
 Images: shortest edge 224 (bicubic), centre crop 224, CLIP mean/std (EVA-CLIP's eval transform).
 
-Where the reference departs: its 2.26.24 loader passes the card name as the BGE model name, which
+Where the reference departs (docs/deviations.md D23): its 2.26.24 loader passes the card name as the BGE model name, which
 `Visualized_BGE` rejects, and calls BGE modules with transformers 4 arguments; the published results came
 from the earlier wrapper that named bge-base-en-v1.5 / bge-m3, whose computation mieb reproduces with
 transformers 5 modules and timm's EVA02 (identical to FlagEmbedding's EVA tower: checked to 1e-6 on a tiny
@@ -47,7 +47,10 @@ def _vista(name: str, n_parameters: int, embed_dim: int, memory_usage_mb: int, l
         n_parameters=n_parameters,
         embed_dim=embed_dim,
         fusion="joint",
-        image=ImagePreprocessing(size=224, crop_size=224, interpolation="bicubic", crop_rounding="round"),
+        # rgb="convert_last": EVA-CLIP's eval transform (Visualized_BGE's preprocess_val) converts to RGB after
+        # Resize and CenterCrop, as open_clip's does.
+        image=ImagePreprocessing(size=224, crop_size=224, interpolation="bicubic", crop_rounding="round",
+                                 rgb="convert_last"),
         # Truncation at the BGE tokenizer's own limit (the joint input leaves room for the image tokens).
         text=TextPreprocessing(max_length=None),
         weights="BAAI/bge-visualized",

@@ -21,7 +21,8 @@ LOADER = "mieb.models.wrappers.vlm2vec:load"
 
 _DOC_QUERY = "Find a document image that matches the given query:"
 _DOC_DOC = "Understand the content of the provided document image."
-# The model's own per-task instructions (query side, document side), as the reference lists them.
+# The model's own per-task instructions (query side, document side), as the reference lists them: document
+# tasks only; other tasks get none, unlike the authors' evaluation (docs/deviations.md D16).
 TASK_PROMPTS: dict[str, dict[str, str]] = {
     name: {"query": _DOC_QUERY, "document": _DOC_DOC}
     for name in (

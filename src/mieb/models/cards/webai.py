@@ -4,7 +4,7 @@
 As the reference (mteb `ColVec1Wrapper`): `AutoModel` in bf16 and `AutoProcessor` at the card's revision,
 queries through `process_queries`, pages (RGB) through `process_images`, Qwen's cached rope offsets cleared
 before every forward. The reference adds the text and image token tensors of image+text inputs element-wise,
-which is no fusion: mieb refuses such inputs instead.
+which is no fusion: mieb refuses such inputs instead (docs/deviations.md D18).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def _colvec1(name: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         similarity="max_sim",
         precision="bf16",  # the reference loads the weights with torch_dtype=bfloat16
         fusion=None,
-        image=ImagePreprocessing(input="pil"),
+        # rgb="convert": the reference calls convert("RGB"), then the same processor.process_images as mieb's
+        # wrapper (tests/test_decode.py).
+        image=ImagePreprocessing(input="pil", rgb="convert"),
         loader_kwargs={"model_class": "transformers:AutoModel", "processor_class": "transformers:AutoProcessor"},
         license="multiple",
         release_date="2026-04-05",
@@ -32,6 +34,7 @@ def _colvec1(name: str, revision: str, n_parameters: int, embed_dim: int) -> Mod
         languages=["eng-Latn", "fra-Latn"],
         framework=["PyTorch", "Transformers", "safetensors"],
         trust_remote_code=True,
+        extra="colqwen3",  # Qwen3.5's processor builds a video processor, which needs torchvision
     )
 
 

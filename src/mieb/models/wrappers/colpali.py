@@ -47,7 +47,8 @@ class Architecture:
 
 ARCHITECTURES: dict[str, Architecture] = {
     # PaliGemma numbers positions without the attention mask and its prefix attends bidirectionally: right
-    # padding and eager attention keep a query's tokens unaffected by its batch's padding (transformers 5).
+    # padding and eager attention keep a query's tokens unaffected by its batch's padding (transformers 5;
+    # the reference keeps the defaults: docs/deviations.md D7).
     "ColPali": Architecture("ColPali", "ColPaliProcessor", padding_side="right", attention="eager"),
     # Qwen2-VL / Qwen2.5-VL derive M-RoPE positions from the attention mask, and Idefics3's Llama uses rotary
     # (relative) positions, so the processors' left padding is kept, as in the reference.

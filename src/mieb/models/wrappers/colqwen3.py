@@ -11,9 +11,10 @@ As the reference (mteb `colqwen_models.py` `ColQwen3Wrapper`, `ops_colqwen3_mode
   the token embeddings are the output's `embeddings`.
 - Ops: `AutoModel` and `AutoProcessor`; pages through `process_images`, texts through `process_queries`;
   the model returns the token embeddings. The reference adds image+text token tensors elementwise (it fails
-  whenever their widths differ), so the card declares no fusion. Deviations, both for pinning: mieb loads the
-  processor at the card's revision (the reference at the Hub's main branch) and uses transformers' default
-  attention (the reference flash_attention_2 where that package is installed).
+  whenever their widths differ), so the card declares no fusion (docs/deviations.md D18). Deviations, both for
+  pinning: mieb loads the processor at the card's revision (the reference at the Hub's main branch;
+  docs/deviations.md D19) and uses transformers' default attention (the reference flash_attention_2 where that
+  package is installed; docs/deviations.md D20).
 
 Each item keeps only its attended tokens (the models zero the padding), as a `MultiVector`.
 """

@@ -28,6 +28,7 @@ class E5VEncoder(Encoder):
 
         source, revision = resolve_weights(meta)
         self.processor = LlavaNextProcessor.from_pretrained(source, revision=revision)
+        # Left padding, as E5-V's authors: the last position is every sequence's last token (deviations.md D11).
         self.processor.tokenizer.padding_side = "left"
         self.model = LlavaNextForConditionalGeneration.from_pretrained(source, revision=revision,
                                                                        **dtype_kwarg(self.weights_dtype))

@@ -7,7 +7,7 @@ resized by qwen-vl-utils to 784 x 784 (`resized_height` / `resized_width`), then
 processor pads to the longest; the embedding is the last layer's hidden state at the last token,
 L2-normalised. The reference reads position -1 of the padded batch, the last token under left padding; mieb
 reads each row's last attended token, the same there and independent of how items were batched. The reference
-loads the checkpoint without a revision (the hub's latest); mieb pins the published one.
+loads the checkpoint without a revision (the hub's latest); mieb pins the published one (docs/deviations.md D19).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ one, the text ("NULL" when empty), Qwen's chat template with the generation prom
 on the right (up to 8192 tokens, no second resize); the embedding is the teacher's last hidden state at the
 last attended token, L2-normalised. Image+text documents use the image alone, as the reference does. The
 reference loads the teacher without a revision (the hub's latest) in the checkpoint's dtype ("auto"); mieb
-pins the revision of the reference's own Qwen3-VL-Embedding-2B card.
+pins the revision of the reference's own Qwen3-VL-Embedding-2B card (docs/deviations.md D19).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ dtype=bf16)`; queries through the model's `forward_queries(texts, batch_size=...
 `forward_images(images, batch_size=...)` (the card's precision "bf16"; the checkpoint's code adds its own query and passage prompts, tiles
 and pads); image+text inputs are refused (the reference raises too). The reference asks for
 `attn_implementation="flash_attention_2"`, which needs the flash-attn CUDA package; the card leaves it to
-transformers' default (SDPA) unless `attn_implementation` is given.
+transformers' default (SDPA) unless `attn_implementation` is given (docs/deviations.md D20).
 
 The checkpoint's outputs are zero-padded token matrices; each item keeps its non-zero token vectors (padding
 rows are exactly zero, real token vectors never are), so embeddings do not depend on batching. Scores are

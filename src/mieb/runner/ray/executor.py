@@ -162,7 +162,7 @@ class RayExecutor:
         n_encoders = self.check_feasible()
         worker_cls, queue_cls = actor_classes()
         spec = EncoderSpec(plan.model, settings.device, settings.precision, settings.trust_remote_code,
-                           settings.batch_size, settings.num_workers, self.shared_cache)
+                           settings.batch_size, settings.num_workers, self.shared_cache, settings.decode_mode)
         env = {"runtime_env": self.runtime_env} if self.runtime_env is not None else {}
         run_id = uuid.uuid4().hex[:8]
         names = [f"mieb-{run_id}-encoder-{i}" for i in range(n_encoders)]

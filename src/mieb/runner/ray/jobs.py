@@ -90,17 +90,20 @@ def portable(raw: RawImage) -> RawImage:
 
 
 class ShippedImages(ImageColumn):
-    """Raw images sent to an encoder, with the (row, column) each came from, for error messages."""
+    """Raw images sent to an encoder, with the (row, column) each came from (for error messages) and each
+    column's `datasets` Image feature mode (decoding converts to it, as the unsharded path does)."""
 
-    def __init__(self, raws: Sequence[RawImage], items: Sequence[tuple[int, str | None]]):
+    def __init__(self, raws: Sequence[RawImage], items: Sequence[tuple[int, str | None]],
+                 modes: dict[str | None, str] | None = None):
         self.data = list(raws)
         self.items = list(items)
+        self.modes = dict(modes or {})
 
     def raw(self, i: int) -> RawImage:
         return self.data[i]
 
     def subset(self, positions: Sequence[int]) -> ShippedImages:
-        return ShippedImages([self.data[p] for p in positions], [self.items[p] for p in positions])
+        return ShippedImages([self.data[p] for p in positions], [self.items[p] for p in positions], self.modes)
 
     def iter_raw(self, chunk: int = 256) -> Any:
         return iter(self.data)
@@ -117,6 +120,7 @@ class EncodeRequest:
     items: list[tuple[int, str | None]] | None = None
     texts: list[str] | None = None
     split: str | None = None  # named in errors
+    modes: dict[str | None, str] | None = None  # the columns' Image feature modes (`ImageColumn.modes`)
 
 
 @dataclass
@@ -143,6 +147,7 @@ class EncoderSpec:
     batch_size: int
     num_workers: int | None
     shared_cache: str | None
+    decode_mode: str = "exact"  # `mieb.data.images.DECODE_MODES`: part of the embeddings' fingerprint
 
 
 def placement() -> dict[str, Any]:
@@ -169,8 +174,10 @@ class EncoderWorker:
         self.name = name
         self.encoder = get_model(spec.model, device=spec.device, precision=spec.precision,
                                  trust_remote_code=spec.trust_remote_code)
-        self.embedder = Embedder(self.encoder, batch_size=spec.batch_size, num_workers=spec.num_workers)
-        self.fingerprint = model_fingerprint(spec.model, self.encoder.precision, self.encoder.device.type)
+        self.embedder = Embedder(self.encoder, batch_size=spec.batch_size, num_workers=spec.num_workers,
+                                 decode_mode=spec.decode_mode)
+        self.fingerprint = model_fingerprint(spec.model, self.encoder.precision, self.encoder.device.type,
+                                             spec.decode_mode)
         self.shards = ShardStore(spec.shared_cache, self.fingerprint) if spec.shared_cache else None
         self.load_seconds = time.perf_counter() - t0
         # Where this encoder runs, as results record it: name, host, Ray node, pid, GPUs, device.
@@ -186,7 +193,8 @@ class EncoderWorker:
         return {**self.where, "precision": enc.precision,
                 "precision_note": enc.precision_note, "maxsim_padding": enc.maxsim_padding,
                 "maxsim_block_bytes": enc.maxsim_block_bytes, "fingerprint": self.fingerprint,
-                "num_workers": self.embedder.num_workers, "load_seconds": round(self.load_seconds, 3)}
+                "num_workers": self.embedder.num_workers, "decode_mode": self.embedder.decode_mode,
+                "load_seconds": round(self.load_seconds, 3)}
 
     def encode(self, request: EncodeRequest) -> EncodeReply:
         """The shard's embeddings, encoded by this encoder's Embedder (which halves a batch that runs out
@@ -199,7 +207,7 @@ class EncoderWorker:
             batches = emb.encode_texts_uncached(list(request.texts or []), ctx)
         else:
             assert request.images is not None and request.items is not None
-            column = ShippedImages(request.images, request.items)
+            column = ShippedImages(request.images, request.items, request.modes)
             batches = emb.encode_images_uncached(column, ctx, request.texts if request.what == "fused" else None,
                                                  request.split)
         rows: list[Any] = [None] * len(request.keys)
@@ -317,7 +325,7 @@ class PoolEncoding:
             raws = [portable(r) for r in part.iter_raw()]
             pair_texts = [texts[p] for p in todo[a:b]] if texts is not None else None
             return EncodeRequest("fused" if texts is not None else "images", keys[a:b], ctx, raws, part.items,
-                                 pair_texts, split)
+                                 pair_texts, split, part.modes)
 
         return self._run(embedder, todo, request)
 
@@ -407,7 +415,7 @@ def _compute(spec: JobSpec, queue: Any, where: dict[str, Any]) -> tuple[TaskResu
     job = spec.job
     encoder = PoolEncoder(job.model, spec.encoder_info)
     backend = PoolEncoding(queue, spec.in_flight, spec.shard_size, rank=spec.rank)
-    embedder = Embedder(encoder, batch_size=spec.batch_size, num_workers=0,
+    embedder = Embedder(encoder, batch_size=spec.batch_size, num_workers=0, decode_mode=spec.encoder_info["decode_mode"],
                         store=job_store(spec.cache, spec.shared_cache, spec.encoder_info["fingerprint"]),
                         backend=backend)
     executor = {"name": "ray", "job_worker": where, "scoring_device": str(encoder.device),

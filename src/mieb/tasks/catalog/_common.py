@@ -38,6 +38,16 @@ class Registry(Generic[T]):
 ENG = ["eng-Latn"]
 TEST = ["test"]
 
+# The protocol version written into every result, by evaluation protocol ("kind"): raised whenever a fix
+# can move the scores of that kind's tasks, so results from before and after are never mixed up.
+# 2 (issue 11): fitted scorers see float64 as the reference's do (linear_probe, multilabel, clustering);
+# retrieval and multiple choice are keyed by id as the reference's runs and judgements are, rerank the
+# candidates a dataset ships, and multiple choice always takes its candidates from the judgements;
+# VOC2007 scores its whole test split; Memotion reads the corrected dataset; compositionality multiplies
+# each row's images and texts on its own (a batched product could flip an argmax between near-equal scores).
+PROTOCOL_VERSIONS = {"linear_probe": "2", "multilabel": "2", "clustering": "2", "retrieval": "2",
+                     "multiple_choice": "2", "compositionality": "2"}
+
 
 @dataclass(frozen=True)
 class Source:
@@ -62,6 +72,7 @@ def task(name: str, description: str, source: Source, *, settings: KindSettings,
          eval_splits: list[str] | None = None, eval_langs: list[str] | dict[str, list[str]] | None = None,
          **fields: Any) -> TaskMetadata:
     """One task on `source`; english and the `test` split unless told otherwise."""
+    fields.setdefault("protocol_version", PROTOCOL_VERSIONS.get(settings.kind, "1"))
     return TaskMetadata(
         name=name,
         description=description,

@@ -7,6 +7,7 @@ loaded by the same code path as hub datasets. The dataset revision is the genera
 from __future__ import annotations
 
 from mieb.data.synthetic import BUILDERS
+from mieb.tasks.catalog._common import PROTOCOL_VERSIONS
 from mieb.tasks.kinds.aggregate import AggregateSettings
 from mieb.tasks.kinds.clustering import ClusteringSettings
 from mieb.tasks.kinds.compositionality import CompositionalitySettings
@@ -29,6 +30,7 @@ def _task(name: str, description: str, dataset: str | None = None, **fields) -> 
     fields.setdefault("eval_splits", ["test"])
     fields.setdefault("eval_langs", ENG)
     fields.setdefault("license", "apache-2.0")
+    fields.setdefault("protocol_version", PROTOCOL_VERSIONS.get(fields["settings"].kind, "1"))
     return TaskMetadata(name=name, description=description, dataset=_dataset(dataset or name), **fields)
 
 

@@ -27,6 +27,9 @@ from mieb.data.hub_cache import DataNeed
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
+    import numpy as np
+    import torch
+
     from mieb.results.schema import TaskResult
     from mieb.runner.embedder import EmbedderView
     from mieb.tasks.metadata import TaskMetadata
@@ -179,3 +182,18 @@ class CustomLoaders(Generic[DataT]):
             self._imported = True
             for module in self._modules:
                 importlib.import_module(module)
+
+
+def as_wrapper_output(embeddings: np.ndarray) -> torch.Tensor:
+    """(N, d) embeddings as the reference's wrappers return them: a torch tensor (sharing memory).
+
+    Protocols hand this, not a numpy array, to scikit-learn, so that scikit-learn converts exactly what it
+    converts in the reference, whatever its version. The conversions differ by call: LogisticRegression.fit
+    and MiniBatchKMeans.fit validate with a list of float dtypes, cannot read a tensor's dtype and take the
+    first, so the reference fits them in float64; kNN and the paired distances keep float32. Fitting the
+    probe on a float32 array instead gives other numbers (docs/protocol.md quirk 15).
+    """
+    import numpy as np
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(embeddings))

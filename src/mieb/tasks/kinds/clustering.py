@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mieb.data.hub_cache import DataNeed
-from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
+from mieb.tasks.kinds.base import SplitContext, TaskKind, as_wrapper_output, split_need
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -51,7 +51,8 @@ class Clustering(TaskKind[ClusteringSettings, ClusteringData]):
     def evaluate(self, task: Task, data: ClusteringData, embedder: EmbedderView) -> dict[str, Any]:
         from mieb.metrics.clustering import clustering_scores
 
-        return clustering_scores(embedder.image_vectors(data.images), data.labels, seed=42)
+        # A tensor, as the reference's wrappers return: scikit-learn then fits k-means in float64 as there.
+        return clustering_scores(as_wrapper_output(embedder.image_vectors(data.images)), data.labels, seed=42)
 
 
 KIND = Clustering()

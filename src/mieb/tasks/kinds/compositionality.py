@@ -64,7 +64,7 @@ class Compositionality(TaskKind[CompositionalitySettings, PairData]):
 
     def load(self, task: Task, ctx: SplitContext) -> PairData:
         from mieb.data.images import ImageColumn
-        from mieb.data.loading import load_split, read_column, require_columns
+        from mieb.data.loading import load_split, read_column, require_columns, require_text
 
         s = self.settings(task)
         split = ctx.split
@@ -76,6 +76,8 @@ class Compositionality(TaskKind[CompositionalitySettings, PairData]):
             ds = load_split(task.metadata, split, ctx.config)
         require_columns(task.metadata, ds, [*s.images_columns, *s.texts_columns], split)
         columns = [read_column(ds, c) for c in s.texts_columns]
+        for name, values in zip(s.texts_columns, columns, strict=True):  # the reference fails on a None caption too
+            require_text(task.metadata, values, split, name)
         texts = [col[r] for r in range(len(ds)) for col in columns]
         return PairData(ImageColumn(ds, s.images_columns), texts, len(ds))
 

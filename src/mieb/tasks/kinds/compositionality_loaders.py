@@ -40,7 +40,7 @@ def imagecode(task: Task, ctx: SplitContext) -> PairData:
     candidate judged 1, as in the reference.
     """
     from mieb.data.images import ImageColumn
-    from mieb.data.loading import load_split, read_column, require_columns
+    from mieb.data.loading import load_split, read_column, require_columns, require_text
     from mieb.errors import TaskDataError
 
     split = ctx.split
@@ -73,5 +73,6 @@ def imagecode(task: Task, ctx: SplitContext) -> PairData:
             raise TaskDataError(task.name, f"candidate {missing[0]!r} of query {q!r} is not in the corpus",
                                 split=split)
         rows += [corpus_row[c] for c in (correct[q], *others)]
-    return PairData(images=ImageColumn(corpus, "image", rows=rows), texts=read_column(queries, "text"),
-                    n_rows=len(queries))
+    texts = read_column(queries, "text")
+    require_text(meta, texts, split, "text", config="query", ids=read_column(queries, "id"))
+    return PairData(images=ImageColumn(corpus, "image", rows=rows), texts=texts, n_rows=len(queries))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mieb.data.hub_cache import DataNeed
-from mieb.tasks.kinds.base import SplitContext, TaskKind, split_need
+from mieb.tasks.kinds.base import SplitContext, TaskKind, as_wrapper_output, split_need
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
@@ -58,15 +58,18 @@ def load_labelled_images(task: Task, ctx: SplitContext, input_column: str, label
     import numpy as np
 
     from mieb.data.images import ImageColumn
-    from mieb.data.loading import load_split, read_column, require_columns
+    from mieb.data.loading import load_split, read_column, require_columns, require_labels
 
     split = ctx.split
     ds = load_split(task.metadata, split, ctx.config)
     require_columns(task.metadata, ds, [input_column, label_column], split)
-    if drop_rows:
-        drop = set(drop_rows)
-        ds = ds.select([i for i in range(len(ds)) if i not in drop])
-    return ImageColumn(ds, input_column), np.asarray(read_column(ds, label_column))
+    labels = read_column(ds, label_column)
+    drop = set(drop_rows or ())
+    keep = [i for i in range(len(ds)) if i not in drop] if drop else None
+    require_labels(task.metadata, labels, split, label_column, rows=keep)
+    if keep is not None:
+        ds, labels = ds.select(keep), [labels[i] for i in keep]
+    return ImageColumn(ds, input_column), np.asarray(labels)
 
 
 def average_experiments(scores: list[dict[str, Any]]) -> dict[str, Any]:
@@ -99,8 +102,9 @@ class LinearProbe(TaskKind[LinearProbeSettings, ProbeData]):
         experiments = undersample_indices(data.train_labels, s.samples_per_label, s.n_experiments, seed=42)
         union = sorted(set().union(*(set(map(int, e)) for e in experiments)))
         pos = {row: i for i, row in enumerate(union)}
-        train_emb = embedder.image_vectors(data.train_images.subset(union))
-        test_emb = embedder.image_vectors(data.test_images)
+        # Tensors, as the reference's wrappers return: scikit-learn then fits in float64, as it does there.
+        train_emb = as_wrapper_output(embedder.image_vectors(data.train_images.subset(union)))
+        test_emb = as_wrapper_output(embedder.image_vectors(data.test_images))
         scores = []
         with quiet_sklearn():
             for rows in experiments:

@@ -2,8 +2,11 @@
 
 Queries and documents are embedded with the modalities of their side of the task category ("it2t":
 image+text queries, text documents); image+text inputs are fused by the model card's fusion mode.
-Documents are ranked by the model's similarity on the device in memory-bounded chunks, and the
-reference's metrics are computed at k = 1, 3, 5, 10, 20, 100, 1000.
+Documents are ranked by the model's similarity on the device in memory-bounded chunks (or, when the
+dataset ships per-query candidate lists in a `top_ranked` config, each query's candidates are reranked,
+as the reference does), and the reference's metrics are computed at k = 1, 3, 5, 10, 20, 100, 1000.
+Queries, documents and judgements are keyed by id, as the reference's run and qrels dicts are (quirk 16;
+see `score_by_id` for repeated ids).
 
 Reference behaviour reproduced on purpose (quirks):
 - `skip_first_result` drops each query's top-ranked document before EVERY metric (v2; quirk 7).
@@ -13,6 +16,7 @@ Reference behaviour reproduced on purpose (quirks):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +26,7 @@ from mieb.tasks.kinds.base import CustomLoaders, SplitContext, TaskKind
 from mieb.tasks.metadata import KindSettings
 
 if TYPE_CHECKING:
+    import numpy as np
     from datasets import Dataset
 
     from mieb.runner.embedder import EmbedderView
@@ -70,7 +75,13 @@ def config_names(meta: TaskMetadata) -> list[str]:
 
 def load_standard(task: Task, ctx: SplitContext) -> RetrievalData:
     """The reference's standard layout: configs `corpus`, `queries` (or `query`), `qrels` (or `default`),
-    prefixed `<subset>-` for multilingual tasks, plus optional `top_ranked` and `instruction`."""
+    prefixed `<subset>-` for multilingual tasks, plus optional `top_ranked` and `instruction`.
+
+    The reference reads qrels, candidate lists and instructions into dicts keyed by id, so a key given
+    twice keeps its last value; given twice with different values that is an accident of row order, and
+    `TaskDataError` names the task and the id instead. A query it evaluates without an instruction row
+    fails there (KeyError), and does here too.
+    """
     from datasets import Value
 
     from mieb.data.loading import read_column, require_columns
@@ -88,13 +99,24 @@ def load_standard(task: Task, ctx: SplitContext) -> RetrievalData:
             ds = ds.cast_column("_id", Value("string")).rename_column("_id", "id")
         return ds
 
+    def keyed(config: str, pairs: Any, what: str) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key, value in pairs:
+            if key in out and out[key] != value:
+                raise TaskDataError(meta.name, f"config {config!r} gives {what} {key!r} twice, as {out[key]!r} and "
+                                    f"{value!r}; the reference would keep whichever comes last", split=split)
+            out[key] = value
+        return out
+
     qrels_config = f"{prefix}qrels" if prefix else ("default" if "default" in configs else "qrels")
     qrels_ds = load(qrels_config)
     require_columns(meta, qrels_ds, ["query-id", "corpus-id", "score"], split, qrels_config)
+    judgements = keyed(qrels_config, (((str(q), str(d)), int(s)) for q, d, s in zip(
+        read_column(qrels_ds, "query-id"), read_column(qrels_ds, "corpus-id"), read_column(qrels_ds, "score"),
+        strict=True)), "the judgement (query id, document id)")
     qrels: dict[str, dict[str, int]] = {}
-    for q, d, s in zip(read_column(qrels_ds, "query-id"), read_column(qrels_ds, "corpus-id"),
-                       read_column(qrels_ds, "score"), strict=True):
-        qrels.setdefault(str(q), {})[str(d)] = int(s)
+    for (q, d), score in judgements.items():
+        qrels.setdefault(q, {})[d] = score
 
     corpus = load(f"{prefix}corpus")
     queries = load("query" if "query" in configs else f"{prefix}queries")
@@ -103,12 +125,19 @@ def load_standard(task: Task, ctx: SplitContext) -> RetrievalData:
     top_ranked = None
     if f"{prefix}top_ranked" in configs:
         tr = load(f"{prefix}top_ranked")
-        top_ranked = {str(q): [str(d) for d in ds_] for q, ds_ in
-                      zip(read_column(tr, "query-id"), read_column(tr, "corpus-ids"), strict=True)}
+        top_ranked = keyed(f"{prefix}top_ranked", ((str(q), [str(d) for d in docs]) for q, docs in zip(
+            read_column(tr, "query-id"), read_column(tr, "corpus-ids"), strict=True)), "the candidates of query")
     if f"{prefix}instruction" in configs:
         ins = load(f"{prefix}instruction")
-        by_q = dict(zip(map(str, read_column(ins, "query-id")), read_column(ins, "instruction"), strict=True))
-        queries = queries.add_column("instruction", [by_q.get(str(q)) for q in read_column(queries, "id")])
+        by_query = keyed(f"{prefix}instruction", zip(map(str, read_column(ins, "query-id")),
+                                                      read_column(ins, "instruction"), strict=True),
+                         "the instruction of query")
+        query_ids = [str(q) for q in read_column(queries, "id")]
+        missing = [q for q in query_ids if q in qrels and q not in by_query]
+        if missing:
+            raise TaskDataError(meta.name, f"query {missing[0]!r} has no row in config {prefix}instruction",
+                                split=split)
+        queries = queries.add_column("instruction", [by_query.get(q) for q in query_ids])
     return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, top_ranked=top_ranked, split=split)
 
 
@@ -140,8 +169,10 @@ def standard_needs(ctx: SplitContext) -> list[DataNeed]:
     return [DataNeed(f"{ctx.subset}-{name}") for name in ("corpus", "queries", "qrels")]
 
 
-def finalize(s: RetrievalSettings | MultipleChoiceSettings, data: RetrievalData, split: str) -> RetrievalData:
-    """Column drops, id normalisation, and dropping queries without relevant documents (as the reference)."""
+def finalize(task: Task, s: RetrievalSettings | MultipleChoiceSettings, data: RetrievalData,
+             split: str) -> RetrievalData:
+    """Column drops, id normalisation, the texts the model will read checked, and queries without
+    judgements dropped (as the reference)."""
     from mieb.data.loading import read_column
 
     corpus, queries = data.corpus, data.queries
@@ -152,16 +183,39 @@ def finalize(s: RetrievalSettings | MultipleChoiceSettings, data: RetrievalData,
     qrels = {q: docs for q, docs in data.qrels.items() if len(docs) > 0}
     qids = [str(q) for q in read_column(queries, "id")]
     keep = [i for i, q in enumerate(qids) if q in qrels]
+    check_texts(task, queries, "query", split, rows=keep)
+    check_texts(task, corpus, "document", split)
     if len(keep) != len(qids):
         queries = queries.select(keep)
     return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, top_ranked=data.top_ranked, split=split,
                          extra=data.extra)
 
 
+def check_texts(task: Task, ds: Dataset, side: Literal["query", "document"], split: str,
+                rows: list[int] | None = None) -> None:
+    """Every text `side_texts` will assemble for the model is there: a document's `text` and `title` (when
+    the dataset has titles), a query's `text` and `instruction` (when it has instructions). `rows`: the
+    rows that will be embedded (default all). Raises `TaskDataError` naming task, split, side, column, row
+    and id, where the reference fails with a bare TypeError or, for a None instruction, its collate's
+    "Found None in batch for key 'instruction'"."""
+    from mieb.data.loading import read_column, require_columns, require_text
+
+    meta = task.metadata
+    if "text" not in (meta.document_modalities if side == "document" else meta.query_modalities):
+        return
+    config = "corpus" if side == "document" else "queries"
+    require_columns(meta, ds, ["text"], split, config)
+    ids = read_column(ds, "id")
+    extra = "title" if side == "document" else "instruction"
+    columns = [extra, "text"] if extra in ds.column_names else ["text"]
+    for column in columns:
+        require_text(meta, read_column(ds, column), split, column, config=config, ids=ids, rows=rows)
+
+
 def load_retrieval(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> RetrievalData:
     """The task's custom loader if its settings name one, else the standard layout; then `finalize`."""
     data = LOADERS.get(s.loader).load(task, ctx) if s.loader else load_standard(task, ctx)
-    return finalize(s, data, ctx.split)
+    return finalize(task, s, data, ctx.split)
 
 
 def retrieval_needs(task: Task, s: RetrievalSettings | MultipleChoiceSettings, ctx: SplitContext) -> list[DataNeed]:
@@ -170,17 +224,17 @@ def retrieval_needs(task: Task, s: RetrievalSettings | MultipleChoiceSettings, c
 
 # -- embedding ---------------------------------------------------------------------------------------
 def side_texts(ds: Dataset, side: Literal["query", "document"]) -> list[str]:
-    """Text as the model reads it: documents are (title + " " + text).strip(); queries get their
-    instruction appended after a space."""
+    """Text as the model reads it (the reference's): a document is (title + " " + text).strip(), or
+    text.strip() without a title; a query gets its instruction, if the dataset has instructions, appended
+    after a space. The texts were checked by `check_texts`."""
     from mieb.data.loading import read_column
 
     texts = read_column(ds, "text")
     if side == "document":
-        titles = read_column(ds, "title") if "title" in ds.column_names else [None] * len(texts)
-        return [((t + " " + x).strip() if t else (x or "").strip()) for t, x in zip(titles, texts, strict=True)]
+        titles = read_column(ds, "title") if "title" in ds.column_names else [""] * len(texts)
+        return [(t + " " + x).strip() if t else x.strip() for t, x in zip(titles, texts, strict=True)]
     if "instruction" in ds.column_names:
-        ins = read_column(ds, "instruction")
-        return [x + " " + i if i is not None else x for x, i in zip(texts, ins, strict=True)]
+        return [x + " " + i for x, i in zip(texts, read_column(ds, "instruction"), strict=True)]
     return texts
 
 
@@ -210,6 +264,171 @@ def embed_side(task: Task, ds: Dataset, side: Literal["query", "document"], embe
     return embedder.texts(side_texts(ds, side), prompt_type=side)
 
 
+# -- ranking, keyed by id as the reference's runs and judgements are -------------------------------------
+@dataclass
+class KeyedRows:
+    """One side's rows as the reference's id-keyed dicts see them: `ids` the distinct ids in first-seen
+    order, `first` the first row of each, `copies` how many rows share each, `of_row` each row's position
+    in `ids`."""
+
+    ids: list[str]
+    first: np.ndarray
+    copies: np.ndarray
+    of_row: np.ndarray
+
+    @property
+    def unique(self) -> bool:
+        return len(self.ids) == len(self.of_row)
+
+
+def same_rows(embeddings: Any) -> Callable[[int, int], bool]:
+    """Whether two rows of `embeddings` (an (N, d) array or a MultiVector) are the same vector(s)."""
+    import numpy as np
+
+    from mieb.models.encoder import MultiVector
+
+    def same(i: int, j: int) -> bool:
+        if isinstance(embeddings, MultiVector):
+            n = int(embeddings.lengths[i])
+            return n == int(embeddings.lengths[j]) and np.array_equal(embeddings.values[i, :n],
+                                                                      embeddings.values[j, :n])
+        return bool(np.array_equal(embeddings[i], embeddings[j]))
+
+    return same
+
+
+def key_rows(task: Task, side: str, ids: list[str], same: Callable[[int, int], bool], split: str,
+             checked: set[str] | None = None) -> KeyedRows:
+    """Group rows by id. Rows that share an id must have the same content (`same(i, j)`: what the model
+    reads or embeds): the reference keeps one of them, whichever its dicts meet last, so with different
+    content its score is an accident and `TaskDataError` names the task and the id instead. `checked`: the
+    ids whose rows can reach a score (default all)."""
+    import numpy as np
+
+    from mieb.errors import TaskDataError
+
+    index: dict[str, int] = {}
+    first: list[int] = []
+    of_row = np.empty(len(ids), dtype=np.int64)
+    for row, key in enumerate(ids):
+        pos = index.get(key)
+        if pos is None:
+            index[key] = pos = len(first)
+            first.append(row)
+        elif (checked is None or key in checked) and not same(first[pos], row):
+            raise TaskDataError(task.name, f"{side} id {key!r} is given to rows {first[pos]} and {row} with different "
+                                "content; the reference keys them by id and would score whichever it meets last",
+                                split=split)
+        of_row[row] = pos
+    return KeyedRows(list(index), np.asarray(first, dtype=np.int64),
+                     np.bincount(of_row, minlength=len(first)), of_row)
+
+
+def _distinct_ranking(idx: np.ndarray, scores: np.ndarray, corpus: KeyedRows,
+                      depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Ranked corpus rows -> ranked distinct ids (positions in `corpus.ids`), each id at its best rank and
+    only there, as the run dict the reference fills keeps one entry per id; padding (-1 / -inf) at the end.
+    `depth`: per query, how many ranked rows the reference's search keeps (rows beyond are dropped)."""
+    import numpy as np
+
+    if corpus.unique and depth is None:  # the usual case: row positions are id positions already
+        return idx, scores
+    valid = idx >= 0
+    if depth is not None:
+        valid &= np.arange(idx.shape[1])[None, :] < depth[:, None]
+    pos = np.where(valid, corpus.of_row[np.maximum(idx, 0)], -1)
+    if not corpus.unique:  # a later row of an id already ranked is dropped (same score: same content)
+        order = np.argsort(pos, axis=1, kind="stable")
+        ranked = np.take_along_axis(pos, order, axis=1)
+        repeat = np.zeros_like(valid)
+        np.put_along_axis(repeat, order[:, 1:], (ranked[:, 1:] == ranked[:, :-1]) & (ranked[:, 1:] >= 0), axis=1)
+        valid &= ~repeat
+    if valid.all():
+        return pos, scores
+    compact = np.argsort(~valid, axis=1, kind="stable")
+    return (np.take_along_axis(np.where(valid, pos, -1), compact, axis=1),
+            np.take_along_axis(np.where(valid, scores, -np.inf), compact, axis=1))
+
+
+def score_by_id(task: Task, data: RetrievalData, embedder: EmbedderView, *, k_values: tuple[int, ...],
+                skip_first_result: bool) -> dict[str, Any]:
+    """Embed both sides (or, for a `TextSearcher`, search their texts), rank, and score as the reference does
+    with its id-keyed run and qrels.
+
+    Full search ranks the whole corpus (depth max(k_values), as the reference's top-k search); with
+    candidate lists (`data.top_ranked`: a dataset's `top_ranked` config, or multiple choice) each query is
+    scored against its own candidates only, as the reference's reranking path does (a text search keeps
+    the candidates among its top max(k_values), as the reference's BM25 filters its results). Keyed by id:
+    - rows sharing a corpus id (same content) are one document, ranked once. The reference's search heap
+      (and BM25's top k) holds each row, so such a document also takes two of its max(k_values) places:
+      reproduced;
+    - rows sharing a query id (same content) are one query. The reference's dense search pushes each row's
+      ranking into that query's one heap, so n copies leave max(k_values) / n (rounded up) documents:
+      reproduced; its BM25 keeps the last row's ranking (the same: same text);
+    - a candidate listed twice is one candidate;
+    - judged documents absent from the corpus still count as relevant (pytrec_eval's judgements);
+    - the same id with different content, or a query without candidates, raises `TaskDataError`.
+    """
+    import math
+    from dataclasses import replace
+
+    import numpy as np
+
+    from mieb.data.loading import read_column
+    from mieb.errors import TaskDataError
+    from mieb.metrics.retrieval import doc_id_ranks, rerank_candidates, retrieval_scores, search_top_k
+
+    split = data.split
+    doc_ids = [str(x) for x in read_column(data.corpus, "id")]
+    query_ids = [str(x) for x in read_column(data.queries, "id")]
+    if embedder.searches_text:  # content: the texts the search reads
+        query_texts, doc_texts = side_texts(data.queries, "query"), lexical_texts(data.corpus)
+        same_query: Callable[[int, int], bool] = lambda i, j: query_texts[i] == query_texts[j]  # noqa: E731
+        same_doc: Callable[[int, int], bool] = lambda i, j: doc_texts[i] == doc_texts[j]  # noqa: E731
+    else:
+        q = embed_side(task, data.queries, "query", embedder, split)
+        d = embed_side(task, data.corpus, "document", embedder, split)
+        same_query, same_doc = same_rows(q), same_rows(d)
+    queries = key_rows(task, "query", query_ids, same_query, split)
+    candidate_ids = None if data.top_ranked is None else \
+        [list(dict.fromkeys(data.top_ranked.get(qid, []))) for qid in queries.ids]
+    corpus = key_rows(task, "corpus", doc_ids, same_doc, split,
+                      checked=None if candidate_ids is None else {c for cs in candidate_ids for c in cs})
+    position = {doc: i for i, doc in enumerate(corpus.ids)}
+    for qid, cands in zip(queries.ids, candidate_ids, strict=True) if candidate_ids is not None else ():
+        missing = [c for c in cands if c not in position]
+        if not cands or missing:
+            what = f"candidate {missing[0]!r} is not in the corpus" if missing else "has no candidates"
+            raise TaskDataError(task.name, f"query {qid!r} {what}", split=split)
+    top_k, depth = max(k_values), None
+    if embedder.searches_text:
+        allowed = None
+        if candidate_ids is not None:
+            rows_of: list[list[int]] = [[] for _ in corpus.ids]
+            for row, pos in enumerate(corpus.of_row.tolist()):
+                rows_of[pos].append(row)
+            allowed = [[row for c in cands for row in rows_of[position[c]]] for cands in candidate_ids]
+        one_row = data if queries.unique else replace(data, queries=data.queries.select(queries.first))
+        idx, scores = text_search(task, one_row, embedder, top_k, allowed)
+    else:
+        if not queries.unique:
+            q = q[queries.first]
+        tie_break = doc_id_ranks(doc_ids)
+        if candidate_ids is None:
+            # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
+            idx, scores = search_top_k(q, d, top_k, similarity=embedder.scoring, device=embedder.device,
+                                       tie_break=tie_break)
+            if not queries.unique:
+                depth = np.array([math.ceil(top_k / n) for n in queries.copies.tolist()])
+        else:
+            rows = [[int(corpus.first[position[c]]) for c in cands] for cands in candidate_ids]
+            idx, scores = rerank_candidates(q, d, rows, similarity=embedder.scoring, k=top_k, device=embedder.device,
+                                            tie_break=tie_break)
+    idx, scores = _distinct_ranking(idx, scores, corpus, depth)
+    return retrieval_scores(idx, scores, query_ids=queries.ids, doc_ids=corpus.ids, qrels=data.qrels,
+                            k_values=k_values, skip_first_result=skip_first_result)
+
+
 class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
     name = "retrieval"
     settings_cls = RetrievalSettings
@@ -228,23 +447,18 @@ class Retrieval(TaskKind[RetrievalSettings, RetrievalData]):
         return load_retrieval(task, self.settings(task), ctx)
 
     def evaluate(self, task: Task, data: RetrievalData, embedder: EmbedderView) -> dict[str, Any]:
-        from mieb.data.loading import read_column
-        from mieb.metrics.retrieval import doc_id_ranks, retrieval_scores, search_top_k
-
         s = self.settings(task)
-        doc_ids = [str(x) for x in read_column(data.corpus, "id")]
-        query_ids = [str(x) for x in read_column(data.queries, "id")]
-        if embedder.searches_text:
-            idx, scores = text_search(task, data, embedder, max(s.k_values))
-            return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
-                                    k_values=s.k_values, skip_first_result=s.skip_first_result)
-        q = embed_side(task, data.queries, "query", embedder, data.split)
-        d = embed_side(task, data.corpus, "document", embedder, data.split)
-        # Ties at the top-k cut keep the larger document ids, as the reference's (score, id) heap does.
-        idx, scores = search_top_k(q, d, max(s.k_values), similarity=embedder.scoring, device=embedder.device,
-                                   tie_break=doc_id_ranks(doc_ids))
-        return retrieval_scores(idx, scores, query_ids=query_ids, doc_ids=doc_ids, qrels=data.qrels,
-                                k_values=s.k_values, skip_first_result=s.skip_first_result)
+        return score_by_id(task, data, embedder, k_values=s.k_values, skip_first_result=s.skip_first_result)
+
+
+def lexical_texts(corpus: Dataset) -> list[str]:
+    """Documents as the reference's lexical search indexes them: title + "\\n" + text (an empty title
+    without one; character-level tokenisers count the newline as a token). Checked by `check_texts`."""
+    from mieb.data.loading import read_column
+
+    texts = read_column(corpus, "text")
+    titles = read_column(corpus, "title") if "title" in corpus.column_names else [""] * len(texts)
+    return ["\n".join([t, x]) for t, x in zip(titles, texts, strict=True)]
 
 
 def text_search(task: Task, data: RetrievalData, embedder: EmbedderView, k: int,
@@ -256,16 +470,8 @@ def text_search(task: Task, data: RetrievalData, embedder: EmbedderView, k: int,
     filters its search results by `top_ranked`; rows are padded with -1 / -inf."""
     import numpy as np
 
-    from mieb.data.loading import read_column
-
-    md = task.metadata
-    # The reference indexes title + "\n" + text (an empty title without one): character-level tokenisers count
-    # the newline as a token.
-    texts = read_column(data.corpus, "text")
-    titles = read_column(data.corpus, "title") if "title" in data.corpus.column_names else [""] * len(texts)
-    corpus = ["\n".join([t or "", x or ""]) for t, x in zip(titles, texts, strict=True)]
-    idx, scores = embedder.search_texts(side_texts(data.queries, "query"), corpus, k,
-                                        languages=md.subset_languages(embedder.context.subset))
+    idx, scores = embedder.search_texts(side_texts(data.queries, "query"), lexical_texts(data.corpus), k,
+                                        languages=task.metadata.subset_languages(embedder.context.subset))
     if candidates is None:
         return idx, scores
     width = max((len(c) for c in candidates), default=0)

@@ -221,7 +221,8 @@ def cv_bench(task: Task, ctx: SplitContext) -> RetrievalData:
     """CV-Bench, one question type (`loader_options["task"]`): each query is an image + its question,
     `query-<split>-<i>` over the kept rows. The corpus is the distinct answer strings of all those
     questions in first-seen order (`corpus-<split>-<n>`), shared by the queries; a query's qrels judge
-    its own choices (1 for the answer "(A)".."(F)" names, 0 otherwise) and are also its candidates."""
+    its own choices (1 for the answer "(A)".."(F)" names, 0 otherwise), which the multiple-choice kind
+    makes its candidates."""
     from datasets import Dataset
 
     from mieb.data.loading import load_split, read_column, require_columns
@@ -254,5 +255,4 @@ def cv_bench(task: Task, ctx: SplitContext) -> RetrievalData:
             judged[doc_id] = int(choice == correct)
     queries = _with_columns(ds.select_columns(["image"]), {"id": query_ids, "text": questions}).select(rows)
     corpus = Dataset.from_dict({"id": list(doc_ids.values()), "text": list(doc_ids)})
-    top_ranked = {q: list(judged) for q, judged in qrels.items()}
-    return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, top_ranked=top_ranked, split=split)
+    return RetrievalData(corpus=corpus, queries=queries, qrels=qrels, split=split)

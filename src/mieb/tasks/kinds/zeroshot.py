@@ -102,7 +102,7 @@ class ZeroShot(TaskKind[ZeroShotSettings, ZeroShotData]):
         from datasets import ClassLabel
 
         from mieb.data.images import ImageColumn
-        from mieb.data.loading import load_split, read_column, require_columns
+        from mieb.data.loading import load_split, read_column, require_columns, require_labels
         from mieb.errors import TaskDataError
 
         s = self.settings(task)
@@ -112,9 +112,10 @@ class ZeroShot(TaskKind[ZeroShotSettings, ZeroShotData]):
         feature = ds.features[s.label_column]
         prompts = self.prompts(task, feature.names if isinstance(feature, ClassLabel) else None)
         raw = read_column(ds, s.label_column)
+        require_labels(task.metadata, raw, split, s.label_column)
         if raw and isinstance(raw[0], str):
             index = {p: i for i, p in enumerate(prompts)}
-            unknown = sorted(set(raw) - index.keys())
+            unknown = sorted(set(raw) - index.keys(), key=str)
             if unknown:
                 raise TaskDataError(task.name, f"labels {unknown[:5]} match no candidate", split=split,
                                     column=s.label_column)

@@ -1,0 +1,59 @@
+"""One task through mieb's public API, as a user runs it: the catalog task with its dataset pointed at a
+local folder, the checkpoint folder as the model, `mieb.MIEB([task]).run(...)`.
+
+Prints one JSON line: the scores, the `mieb` block of the result (seconds per stage, counts) and
+wall-clock marks of this process (epoch seconds), like benchmarks/speed_reference.py.
+
+    python benchmarks/speed_mieb.py TASK DATA_FOLDER MODEL_FOLDER OUTPUT_FOLDER [--subsets de,en] [--batch-size 32]
+        [--decode draft]
+
+With TASK "MIEB(offline)" (DATA_FOLDER ignored) it runs that whole benchmark with the model and prints
+{task: main score} instead.
+"""
+
+from __future__ import annotations
+
+import time
+
+MARKS = {"script": time.time()}  # first thing: the interpreter has started
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("task")
+    p.add_argument("data")
+    p.add_argument("model")
+    p.add_argument("output")
+    p.add_argument("--subsets", default="")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--cache", default="", help="an embedding cache folder (default: no cache)")
+    p.add_argument("--decode", default="exact", choices=["exact", "draft"])
+    args = p.parse_args()
+
+    import mieb
+
+    if args.task == "MIEB(offline)":
+        report = mieb.MIEB(benchmark="MIEB(offline)").run(args.model, output_folder=args.output, cache=False,
+                                                          progress=False, raise_errors=True,
+                                                          overwrite_strategy="always", decode_mode=args.decode)
+        print(json.dumps({"main_scores": {r.task_name: r.get_score() for r in report.results}}))
+        return
+    from mieb.data.source import DatasetRef
+
+    MARKS["imported"] = time.time()
+    task = mieb.get_task(args.task, hf_subsets=args.subsets.split(",") if args.subsets else None)
+    task = mieb.Task(task.metadata.model_copy(update={"dataset": DatasetRef(path=args.data, revision="local")}),
+                     task.hf_subsets)
+    report = mieb.MIEB([task]).run(args.model, output_folder=args.output, cache=args.cache or False,
+                                   progress=False, raise_errors=True, overwrite_strategy="always",
+                                   encode_kwargs={"batch_size": args.batch_size}, decode_mode=args.decode)
+    MARKS["evaluated"] = time.time()
+    (result,) = report.results
+    print(json.dumps({"scores": result.scores, "mieb": result.mieb, "marks": MARKS}))
+
+
+if __name__ == "__main__":
+    main()
