@@ -1,5 +1,8 @@
-"""One task through mieb's public API, as a user runs it: the catalog task with its dataset pointed at a
-local folder, the checkpoint folder as the model, `mieb.MIEB([task]).run(...)`.
+"""One task through mieb as `mieb run` runs it: the catalog task with its dataset pointed at a local folder,
+the checkpoint folder as the model, `mieb.MIEB([task]).run(...)` (the call `mieb run` makes), then the
+command line's quick exit (`mieb.cli.exit_now`, which `mieb run` ends with). The API is called directly
+rather than through `mieb run --tasks-from` because the command line cannot redirect a catalog task's
+dataset, and its result files round scores to 6 digits while the comparison wants them exact.
 
 Prints one JSON line: the scores, the `mieb` block of the result (seconds per stage, counts) and
 wall-clock marks of this process (epoch seconds), like benchmarks/speed_reference.py.
@@ -34,13 +37,14 @@ def main() -> None:
     args = p.parse_args()
 
     import mieb
+    from mieb.cli import exit_now
 
     if args.task == "MIEB(offline)":
         report = mieb.MIEB(benchmark="MIEB(offline)").run(args.model, output_folder=args.output, cache=False,
                                                           progress=False, raise_errors=True,
                                                           overwrite_strategy="always", decode_mode=args.decode)
         print(json.dumps({"main_scores": {r.task_name: r.get_score() for r in report.results}}))
-        return
+        exit_now(0)
     from mieb.data.source import DatasetRef
 
     MARKS["imported"] = time.time()
@@ -53,6 +57,7 @@ def main() -> None:
     MARKS["evaluated"] = time.time()
     (result,) = report.results
     print(json.dumps({"scores": result.scores, "mieb": result.mieb, "marks": MARKS}))
+    exit_now(0)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,3 @@
-from mieb.cli import main
+from mieb.cli import entry
 
-raise SystemExit(main())
+entry()

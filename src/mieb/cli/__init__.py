@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
+import os
 import sys
+from typing import NoReturn
 
 from mieb.errors import MiebError, UnknownNameError, UsageError
 
@@ -61,6 +64,33 @@ class _NotYetPrinted(logging.Filter):
                 break
             logger = logger.parent
         return True
+
+
+def entry() -> NoReturn:
+    """The `mieb` command and `python -m mieb`: `main`, then `exit_now` with its exit code."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with exit status `code` once everything it wrote is out, without Python's teardown.
+
+    With torch and transformers imported, the interpreter's own shutdown (clearing thousands of modules,
+    full garbage-collection passes over their objects) takes 1.5-1.8 s on 2 cores (measured:
+    `python -c "import torch, transformers; from transformers import CLIPModel"` spends that after its last
+    line) and writes nothing: results are already on disk, each written atomically and closed. So the atexit
+    handlers run (logging's flush, multiprocessing's children, temporary folders' clean-up), stdout and
+    stderr are flushed, and the process ends. Only the command line does this: the library API never ends
+    its caller's process. An exception escaping `main` never gets here: Python prints it and exits as usual.
+    """
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed or broken pipe: nothing more can be written to it
+                pass
+        os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
