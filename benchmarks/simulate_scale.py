@@ -72,7 +72,7 @@ def makespan(jobs: list[SimJob], gpus: int, load_seconds: float) -> float:
     from mieb.runner.plan import ShardQueue, max_jobs_in_flight, shards_in_flight
 
     slots = max_jobs_in_flight(gpus)
-    window = shards_in_flight(gpus)  # shards a job keeps waiting or encoding (shards_in_flight)
+    window = shards_in_flight(gpus)  # shards a job keeps waiting or encoding (PoolEncoding.in_flight)
     tick = itertools.count()
     events: list[tuple[float, int, str, int, int]] = []  # (time, tiebreak, kind, job index, encoder)
     queue: ShardQueue[tuple[int, float]] = ShardQueue(gpus)  # the executor's policy: (job index, shard seconds)

@@ -8,7 +8,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-OPT_IN_MARKERS = ("faults",)  # run only when asked: `-m faults`, or the test's path on the command line
+OPT_IN_MARKERS = ("faults", "cluster")  # run only when asked: `-m faults`, or the test's path on the command line
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

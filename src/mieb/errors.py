@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 
 class MiebError(Exception):
-    """Base of mieb's own errors: the message is meant for the user, without a traceback."""
+    """Base of mieb's own errors: the message is meant for the user, without a traceback.
+
+    Picklable whatever a subclass's `__init__` takes (rebuilt from its message and attributes), so an
+    error raised in a Ray worker or a decode worker reaches the driver as itself."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild_error, (type(self), self.args, self.__dict__)
+
+
+def _rebuild_error(cls: type[MiebError], args: tuple[Any, ...], state: dict[str, Any]) -> MiebError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UnknownNameError(MiebError, KeyError):

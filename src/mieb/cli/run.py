@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Literal
 
 from mieb.cli.selection import add_task_filters, select_tasks
+
+if TYPE_CHECKING:
+    from mieb.models.meta import ModelMeta
+    from mieb.runner.ray import RayExecutor
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,8 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="evaluate a model", description="Evaluate a model on tasks; results are "
                        "written to OUTPUT/{model}/{revision}/{task}.json and finished tasks are skipped on re-run.")
     add_task_filters(p)
-    p.add_argument("-m", "--model", required=True, help="model name (see `mieb list models`) or a local checkpoint folder")
-    p.add_argument("--model-revision", help="override the model card's revision")
+    p.add_argument("-m", "--model", required=True, action="append",
+                   help="model name (see `mieb list models`) or a local checkpoint folder; repeat for several models")
+    p.add_argument("--model-revision", help="override the model card's revision (one model only)")
     p.add_argument("--trust-remote-code", action="store_true",
                    help="allow models whose checkpoint ships its own Python code (e.g. jina-clip, nomic-embed-vision) "
                         "to run it")
@@ -38,32 +44,64 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="also show the libraries' own progress bars and warnings (and mieb's info log)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--cache-dir", help="embedding cache folder (default: $MIEB_CACHE/embeddings)")
+    ray = p.add_argument_group("distributed (docs/ray.md)")
+    ray.add_argument("--executor", choices=["local", "ray"], default="local",
+                     help="local (default): one task after another in this process; ray: spread over a Ray cluster "
+                          "or this machine's GPUs (pip install 'mieb[ray]')")
+    ray.add_argument("--address", help="Ray cluster to join: auto (one started here with `ray start`) or HOST:PORT "
+                                       "(default: $RAY_ADDRESS, else a new local Ray)")
+    ray.add_argument("--gpus-per-job", type=float, default=1,
+                     help="GPUs each encoder holds (default 1; 0 encodes on CPUs)")
+    ray.add_argument("--encoders", type=int, help="encoders to start (default: one per --gpus-per-job GPUs)")
+    ray.add_argument("--shard-size", type=int, help="inputs per encode shard, spread over the encoders "
+                                                    "(default 2048, rounded up to whole batches)")
+    ray.add_argument("--shared-cache", metavar="URL",
+                     help="embedding shards every node can reach (file:///shared/mieb, s3://bucket/prefix, ...)")
     p.set_defaults(func=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from mieb.cli import EXIT_FAILED, EXIT_OK
     from mieb.cli.tables import print_run_summary
+    from mieb.errors import UsageError
     from mieb.models.registry import get_model_meta
     from mieb.runner.run import MIEB
 
     tasks = select_tasks(args, default_all=False)
-    meta = get_model_meta(args.model, args.model_revision)  # unknown names fail here, before any loading
+    if args.model_revision is not None and len(args.model) > 1:
+        raise UsageError("--model-revision applies to one model; give it with a single -m")
+    metas = [get_model_meta(m, args.model_revision) for m in args.model]  # unknown names fail here
     encode_kwargs = {"batch_size": args.batch_size}
     if args.num_workers is not None:
         encode_kwargs["num_workers"] = args.num_workers
-    report = MIEB(tasks).run(  # loads the model only if a task has something left to compute
-        meta,
-        device=args.device,
-        precision=args.precision,
-        trust_remote_code=args.trust_remote_code,
-        output_folder=args.output_folder,
-        overwrite_strategy=args.overwrite_strategy,
-        encode_kwargs=encode_kwargs,
-        progress="lines" if args.no_progress else None,
-        cache=False if args.no_cache else (args.cache_dir or True),
-        verbose=args.verbose > 0,
-        decode_mode=args.decode,
-    )
-    print_run_summary(report, tasks, meta, args.output_folder)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    executor: Literal["local"] | RayExecutor = "local"
+    if args.executor == "ray":
+        from mieb.runner.ray import RayExecutor
+
+        executor = RayExecutor(address=args.address, gpus_per_job=args.gpus_per_job, encoders=args.encoders,
+                               shared_cache=args.shared_cache,
+                               **({"shard_size": args.shard_size} if args.shard_size else {}))
+    elif any(v is not None for v in (args.address, args.encoders, args.shard_size, args.shared_cache)):
+        raise UsageError("--address, --encoders, --shard-size and --shared-cache apply to --executor ray")
+    try:
+        models: list[ModelMeta | str] = list(metas)
+        reports = MIEB(tasks).run(  # loads a model only if a task has something left to compute for it
+            models,
+            device=args.device,
+            precision=args.precision,
+            trust_remote_code=args.trust_remote_code,
+            output_folder=args.output_folder,
+            overwrite_strategy=args.overwrite_strategy,
+            encode_kwargs=encode_kwargs,
+            progress="lines" if args.no_progress else None,
+            cache=False if args.no_cache else (args.cache_dir or True),
+            verbose=args.verbose > 0,
+            decode_mode=args.decode,
+            executor=executor,
+        )
+    finally:
+        if not isinstance(executor, str):
+            executor.close()
+    for meta, report in zip(metas, reports, strict=True):
+        print_run_summary(report, tasks, meta, args.output_folder)
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED

@@ -28,17 +28,16 @@ import gc
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from mieb.cache.keys import content_hash, fused_key, image_key, text_key
-from mieb.cache.store import EmbeddingStore
 from mieb.data.images import DECODE_MODES, ImageColumn, prepare, raw_bytes
 from mieb.errors import ModelOutputError, TaskDataError
 from mieb.models.encoder import EncodeContext, Encoder, MultiVector, PromptType, TextSearcher
@@ -212,8 +211,38 @@ class EmbedStats:
         return {f.name: round(v, 4) if isinstance(v := getattr(self, f.name), float) else v for f in fields(self)}
 
 
+Batches = Iterator[tuple[list[int], Any]]  # (positions, their embeddings: (B, d) rows or a list of (T, d))
+
+
+class Store(Protocol):
+    """What the Embedder needs of a cache: an `EmbeddingStore`, or `mieb.cache.shards.TieredStore`."""
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]: ...
+
+    def put_many(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None: ...
+
+    @property
+    def enabled(self) -> bool: ...
+
+
+class EncodeBackend(Protocol):
+    """Where the inputs left to encode go when they are not encoded by this process's model (the Ray
+    executor's pool of encoders, `mieb.runner.ray.jobs.PoolEncoding`). `todo` are positions into the
+    request still to encode and `keys` their cache keys; it yields what the Embedder's own `_encode_images`
+    / `_encode_texts` yield, in any order: (positions into the request, their embeddings)."""
+
+    def images(self, embedder: Embedder, images: ImageColumn, todo: list[int], keys: list[bytes],
+               ctx: EncodeContext, texts: list[str] | None, split: str | None) -> Batches: ...
+
+    def texts(self, embedder: Embedder, texts: list[str], todo: list[int], keys: list[bytes],
+              ctx: EncodeContext) -> Batches: ...
+
+
 class Embedder:
     """Embeds images, texts and image+text pairs for one task at a time; returns float32 (N, d).
+
+    Inputs not found in this task's memo or the store are encoded by `encoder` in this process, or by
+    `backend` when one is set (then `encoder` only scores and describes the model).
 
     `decode_mode`: "exact" (default) or the opt-in, approximate "draft" JPEG decode of
     `mieb.data.images.DECODE_MODES`; ValueError for another value or a batch size below 1."""
@@ -224,8 +253,9 @@ class Embedder:
         *,
         batch_size: int = 32,
         num_workers: int | None = None,
-        store: EmbeddingStore | None = None,
+        store: Store | None = None,
         progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
+        backend: EncodeBackend | None = None,
         decode_mode: str = "exact",
     ):
         if batch_size < 1:
@@ -239,6 +269,7 @@ class Embedder:
         self.num_workers = default_num_workers(encoder.device) if num_workers is None else num_workers
         self.store = store
         self.progress = progress
+        self.backend = backend
         self.task_name: str | None = None
         self.task_type: str | None = None
         self.category: str | None = None
@@ -286,7 +317,7 @@ class Embedder:
         self.stats.images_requested += len(images)
         kctx = self._key_context(ctx)
         keys = [image_key(h, kctx) for h in self._image_hashes(images, split)]
-        out = self._resolve(keys, "images", lambda todo: self._encode_images(images, todo, ctx, None, split))
+        out = self._resolve(keys, "images", lambda todo, ks: self._images_from(images, todo, ks, ctx, None, split))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
@@ -299,7 +330,7 @@ class Embedder:
         self.stats.texts_requested += len(texts)
         kctx = self._key_context(ctx)
         keys = [text_key(t, kctx) for t in texts]
-        out = self._resolve(keys, "texts", lambda todo: self._encode_texts(texts, todo, ctx))
+        out = self._resolve(keys, "texts", lambda todo, ks: self._texts_from(texts, todo, ks, ctx))
         self.stats.seconds += time.perf_counter() - t0
         return out
 
@@ -333,7 +364,7 @@ class Embedder:
             keys = [fused_key(h, t, kctx, text_first=text_first)
                     for h, t in zip(self._image_hashes(images, split), texts, strict=True)]
             out = self._resolve(keys, "images",
-                                lambda todo: self._encode_images(images, todo, ctx, texts, split))
+                                lambda todo, ks: self._images_from(images, todo, ks, ctx, texts, split))
             self.stats.seconds += time.perf_counter() - t0
             return out
         raise ModelOutputError(self.meta.name, self.task_name, "the model card declares no image+text fusion")
@@ -366,9 +397,9 @@ class Embedder:
         return out
 
     def _resolve(self, keys: list[bytes], what: str,
-                 encode: Callable[[list[int]], Iterator[tuple[list[int], Any]]]) -> Embeddings:
+                 encode: Callable[[list[int], list[bytes]], Batches]) -> Embeddings:
         """Embeddings for `keys`: from this task's memo, then the store, then by encoding the first
-        position of every missing key (`encode(positions)` yields (positions, embeddings) per batch)."""
+        position of every missing key (`encode(positions, keys)` yields (positions, embeddings) per batch)."""
         first: dict[bytes, int] = {}
         for pos, k in enumerate(keys):
             first.setdefault(k, pos)
@@ -383,7 +414,7 @@ class Embedder:
             missing = [k for k in missing if k not in found]
         if missing:
             todo = [first[k] for k in missing]
-            for positions, emb in encode(todo):
+            for positions, emb in encode(todo, missing):
                 items = [(keys[p], emb[j]) for j, p in enumerate(positions)]
                 self._memo.update(items)
                 if self.store is not None:
@@ -401,6 +432,30 @@ class Embedder:
         return np.stack(rows)
 
     # -- encoding ---------------------------------------------------------------------------------
+    def _images_from(self, images: ImageColumn, todo: list[int], keys: list[bytes], ctx: EncodeContext,
+                     texts: list[str] | None, split: str | None) -> Batches:
+        if self.backend is not None:
+            return self.backend.images(self, images, todo, keys, ctx, texts, split)
+        return self._encode_images(images, todo, ctx, texts, split)
+
+    def _texts_from(self, texts: list[str], todo: list[int], keys: list[bytes], ctx: EncodeContext) -> Batches:
+        if self.backend is not None:
+            return self.backend.texts(self, texts, todo, keys, ctx)
+        return self._encode_texts(texts, todo, ctx)
+
+    def encode_images_uncached(self, images: ImageColumn, ctx: EncodeContext, texts: list[str] | None = None,
+                               split: str | None = None) -> Batches:
+        """Every image of `images` (with `texts`: image+text pairs, fusion="joint") encoded by this
+        process's model in order, batch by batch, bypassing memo and store: what an encoder of the Ray
+        pool runs for a shard, so its batches are exactly those of an unsharded run. `split` names the
+        split in errors."""
+        return self._encode_images(images, list(range(len(images))), ctx, texts, split)
+
+    def encode_texts_uncached(self, texts: list[str], ctx: EncodeContext) -> Batches:
+        """Every text encoded by this process's model, longest first (ties in the order given), batch by
+        batch, bypassing memo and store (see `encode_images_uncached`)."""
+        return self._encode_texts(texts, list(range(len(texts))), ctx)
+
     def _encode_images(self, images: ImageColumn, todo: list[int], ctx: EncodeContext,
                        texts: list[str] | None, split: str | None) -> Iterator[tuple[list[int], Any]]:
         pp = self.meta.image

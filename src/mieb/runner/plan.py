@@ -1,7 +1,7 @@
 """Planning a run: the (model, task) jobs left to compute, their order, and how large ones are sharded.
 
-The executors' shared policy (the Ray executor of issue 14 runs it over a cluster, and the local
-executor one job after another in-process once that lands); `benchmarks/simulate_scale.py` replays it
+Every executor runs what this module decides (the local executor one job after another in-process,
+the Ray executor spread over a cluster), and `benchmarks/simulate_scale.py` replays the same policy
 with the reference's published task times:
 
 - a **job** is one task with something left to compute for one model: (split, subset) pairs whose

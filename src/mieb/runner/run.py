@@ -1,25 +1,30 @@
-"""Running tasks against a model: selection, skipping finished work, writing results, surviving failures."""
+"""Running tasks against a model: selection, skipping finished work, writing results, surviving failures.
+
+`MIEB.run` plans the run (`mieb.runner.plan`: the jobs left, aggregates after their subtasks) and hands
+the plan to an executor: the local one below (one job after another in this process) or the Ray one
+(`mieb.runner.ray`). Both compute a task with `_RunContext._compute` (loaders, Embedder, scorers) and
+record results and failures through `ResultSink`.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import errno
 import logging
 import os
 import platform
-import sys
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mieb import hub
 from mieb.atomic import remove_stale_temporaries
-from mieb.errors import MiebError, ModalityError
-from mieb.locks import task_lease
+from mieb.errors import MiebError, ModalityError, UsageError
+from mieb.locks import Lease, task_lease
 from mieb.models.meta import ModelMeta
 from mieb.results.io import (
     ERRORS_FOLDER,
@@ -38,7 +43,9 @@ from mieb.tasks.task import Task
 if TYPE_CHECKING:  # torch is imported only when something is computed: a finished re-run needs neither
     from mieb.models.encoder import Encoder
     from mieb.runner.embedder import Embedder
+    from mieb.runner.plan import ModelPlan, Step
     from mieb.runner.progress import RunProgress
+    from mieb.runner.ray.executor import RayExecutor
 
 logger = logging.getLogger("mieb")
 
@@ -62,6 +69,36 @@ def mieb_version() -> str:
 
 
 @dataclass
+class RunSettings:
+    """The run's settings every job and encoder shares (see `MIEB.run`)."""
+
+    strategy: str
+    device: str | None = None
+    precision: str | None = None
+    trust_remote_code: bool = False
+    batch_size: int = 32
+    num_workers: int | None = None
+    cache: bool | str = True
+    decode_mode: str = "exact"
+
+
+@dataclass
+class WorkerUsage:
+    """One worker's share of a run: busy seconds out of the seconds it was there (`utilisation`)."""
+
+    name: str
+    role: str  # "encoder", "jobs", or "local" (both, in this process)
+    where: str  # host (and GPU) it ran on
+    busy: float
+    alive: float
+    units: int  # encode requests or jobs
+
+    @property
+    def utilisation(self) -> float:
+        return self.busy / self.alive if self.alive > 0 else 0.0
+
+
+@dataclass
 class RunReport:
     """What a run did: results (computed or reused), failures by task, and what was skipped."""
 
@@ -69,6 +106,7 @@ class RunReport:
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    workers: list[WorkerUsage] = field(default_factory=list)  # the Ray executor's encoders and job workers
 
     @property
     def ok(self) -> bool:
@@ -99,7 +137,7 @@ class MIEB:
 
     def run(
         self,
-        model: Encoder | ModelMeta | str,
+        model: Encoder | ModelMeta | str | list[ModelMeta | str] | tuple[ModelMeta | str, ...],
         *,
         output_folder: str | Path | None = "results",
         overwrite_strategy: OverwriteStrategy = "only-missing",
@@ -112,8 +150,10 @@ class MIEB:
         trust_remote_code: bool = False,
         verbose: bool = False,
         decode_mode: str = "exact",
-    ) -> RunReport:
-        """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task.
+        executor: Literal["local", "ray"] | RayExecutor = "local",
+    ) -> Any:
+        """Evaluate `model` (an Encoder, a model card, a model name or a checkpoint folder) on every task;
+        returns a RunReport, or a list of them (in order) when `model` is a list of models.
 
         A model given by name or card is loaded only if some task has something left to compute: a
         re-run of a finished selection reads its results and returns in about a second.
@@ -128,6 +168,13 @@ class MIEB:
         `cache`: embeddings are stored per model and input content (default under $MIEB_CACHE) and
         reused by every later task and run; False disables it, a path relocates it; a cache fault
         (corrupt file, read-only location, full disk) is one warning, never an error.
+
+        `executor`: "local" (default) computes the tasks one after another in this process; "ray", or a
+        configured `mieb.runner.ray.RayExecutor`, spreads them over a Ray cluster or this machine's GPUs
+        (docs/ray.md). Both run the same plan (`mieb.runner.plan`), loaders, Embedder and scorers, and
+        write the same results. The Ray executor needs the model by name, card or folder (its encoders
+        load it) and raises `mieb.runner.ray.InfeasibleRequestError` (a UsageError), before writing
+        anything, when no node of the cluster can hold an encoder or a job.
 
         Runs sharing `output_folder` compute each task once: a task is computed under a lease, and a
         run that finds one held does its other tasks first, then waits and reuses the result. Whether
@@ -145,162 +192,97 @@ class MIEB:
         if overwrite_strategy not in OVERWRITE_STRATEGIES:
             raise ValueError(f"overwrite_strategy must be one of {OVERWRITE_STRATEGIES}")
         from mieb.data.images import DECODE_MODES
-        from mieb.runner.progress import RunProgress, resolve_mode
+        from mieb.runner.progress import resolve_mode
 
         if decode_mode not in DECODE_MODES:
             raise ValueError(f"decode_mode must be one of {DECODE_MODES}, not {decode_mode!r}")
-        with contextlib.ExitStack() as scope:
-            scope.enter_context(hub.run_scope())  # whether the Hub can be reached is found out at most once per run
-            reporter = scope.enter_context(RunProgress(resolve_mode(progress), self.tasks))
-            return self._run(model, scope, reporter, output_folder, overwrite_strategy, encode_kwargs, device,
-                             precision, raise_errors, cache, trust_remote_code, verbose, decode_mode)
-
-    def _run(self, model: Encoder | ModelMeta | str, scope: contextlib.ExitStack, reporter: RunProgress,
-             output_folder: str | Path | None, overwrite_strategy: str, encode_kwargs: dict[str, Any] | None,
-             device: str | None, precision: str | None, raise_errors: bool, cache: bool | str | Path,
-             trust_remote_code: bool, verbose: bool, decode_mode: str) -> RunReport:
-        from mieb.runner.progress import quiet_libraries
-
-        if isinstance(model, (str, os.PathLike, ModelMeta)):
-            from mieb.models.registry import check_loadable, get_model_meta
-
-            card = model if isinstance(model, ModelMeta) else get_model_meta(os.fspath(model))
-            check_loadable(card, trust_remote_code)
-            scan = self._scan(card, output_folder, overwrite_strategy)
-            if not scan.pending:
-                self._report_all(reporter, scan.report)
-                return scan.report
-            scope.enter_context(quiet_libraries(not verbose))  # the model and data libraries load from here on
-            try:
-                model = _load_model(card, device, precision, trust_remote_code)
-            except ModelLoadError as e:
-                if raise_errors:
-                    raise
-                # Every task with work left fails at once with the same message; finished ones are reported.
-                logger.error("%d task(s) cannot run: %s", len(scan.pending), e)
-                out_dir = _prepare_output(card, self.tasks, output_folder)
-                for task in scan.pending:
-                    _record_failure(scan.report, out_dir, card, task, log=False)
-                self._report_all(reporter, scan.report)
-                return scan.report
-        else:
-            scope.enter_context(quiet_libraries(not verbose))
-        from mieb.models.encoder import Encoder
-        from mieb.runner.embedder import Embedder
-
-        if not isinstance(model, Encoder):
-            raise TypeError(f"model must be an Encoder, a model card, a model name or a checkpoint folder, "
-                            f"not {type(model).__name__}")
-        encoder = model
-        meta = encoder.meta
-        out_dir = _prepare_output(meta, self.tasks, output_folder)
+        mode = resolve_mode(progress)
         kwargs = dict(encode_kwargs or {})
         batch_size = int(kwargs.pop("batch_size", 32))
         num_workers = kwargs.pop("num_workers", None)
         if kwargs:
             raise TypeError(f"unknown encode_kwargs: {sorted(kwargs)}")
-        store = None
-        if cache is not False:
-            from mieb.cache.keys import model_fingerprint
-            from mieb.cache.store import EmbeddingCache
-
-            root = None if cache is True else cache
-            store = EmbeddingCache(root).store(model_fingerprint(meta, encoder.precision, encoder.device.type,
-                                                                 decode_mode))
-        reporter.cache = store is not None
-        embedder = Embedder(encoder, batch_size=batch_size, num_workers=num_workers, store=store,
-                            progress=reporter.encoding, decode_mode=decode_mode)
-        report = RunReport()
-        if out_dir is not None:
-            try:
-                write_json_atomic(out_dir / MODEL_META_FILE, meta.to_dict())
-            except OSError as e:
-                if e.errno != errno.ENOSPC:
-                    raise
-                raise _disk_full(e, out_dir) from e
-
-        ctx = _RunContext(encoder, embedder, out_dir, overwrite_strategy, batch_size)
-        busy = [task for task in self.tasks if not self._run_task(ctx, task, report, raise_errors, reporter)]
-        if busy:  # held by another run: done by now, or wait for it (its lease ends if it is killed)
-            ctx.wait = True
-            for task in busy:
-                self._run_task(ctx, task, report, raise_errors, reporter)
-            order = {t.name: i for i, t in enumerate(self.tasks)}
-            report.results.sort(key=lambda r: order.get(r.task_name, len(order)))
-        return report
-
-    def _run_task(self, ctx: _RunContext, task: Task, report: RunReport, raise_errors: bool,
-                  reporter: RunProgress) -> bool:
-        """Run one task into `report` (and its line to `reporter`); False (nothing recorded) if another run
-        holds it and `ctx.wait` is off."""
-        meta = ctx.encoder.meta
-        reporter.task_started(task)
-        t0 = time.perf_counter()
+        settings = RunSettings(overwrite_strategy, device, precision, trust_remote_code, batch_size, num_workers,
+                               cache if isinstance(cache, bool) else os.fspath(cache), decode_mode)
+        ray_executor, owned = _ray_executor(executor)
         try:
-            result, computed = ctx.run_one(task)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except TaskBusy as busy:
-            logger.warning("task %s is being computed by another run (%s): doing the other tasks first, then "
-                           "waiting for it", busy.task, busy.holder)
-            return False
-        except Exception as e:  # noqa: BLE001 - a failing task must not end the run
-            if raise_errors:
-                raise
-            if isinstance(e, OSError) and e.errno == errno.ENOSPC:  # every later write would fail the same way
-                raise _disk_full(e, ctx.out_dir, task.name) from e
-            _record_failure(report, ctx.out_dir, meta, task, log=reporter.mode == "off")  # else its line says it
-            reporter.task_finished(task, "FAILED", error=report.failures[task.name])
-            return True
-        if result is None:
-            reporter.task_finished(task, "missing")
-            report.missing.append(task.name)
-            return True
-        if not computed:
-            reporter.task_finished(task, "reused", result)
-            report.skipped.append(task.name)
+            with hub.run_scope():  # whether the Hub can be reached is found out at most once per run
+                if isinstance(model, (list, tuple)):
+                    return [self._run_model(m, settings, ray_executor, output_folder, raise_errors, mode, verbose)
+                            for m in model]
+                return self._run_model(model, settings, ray_executor, output_folder, raise_errors, mode, verbose)
+        finally:
+            if owned and ray_executor is not None:
+                ray_executor.close()
+
+    def _run_model(self, model: Encoder | ModelMeta | str, settings: RunSettings, ray_executor: RayExecutor | None,
+                   output_folder: str | Path | None, raise_errors: bool, mode: str, verbose: bool) -> RunReport:
+        from mieb.runner.progress import RunProgress
+
+        with RunProgress(mode, self.tasks) as reporter:  # type: ignore[arg-type]
+            return self._run_reported(model, settings, ray_executor, output_folder, raise_errors, reporter, verbose)
+
+    def _run_reported(self, model: Encoder | ModelMeta | str, settings: RunSettings,
+                      ray_executor: RayExecutor | None, output_folder: str | Path | None, raise_errors: bool,
+                      reporter: RunProgress, verbose: bool) -> RunReport:
+        from mieb.runner.plan import plan_model
+        from mieb.runner.progress import quiet_libraries
+
+        card: ModelMeta | None = None
+        if isinstance(model, (str, os.PathLike, ModelMeta)):
+            from mieb.models.registry import check_loadable, get_model_meta
+
+            card = model if isinstance(model, ModelMeta) else get_model_meta(os.fspath(model))
+            check_loadable(card, settings.trust_remote_code)
+            meta = card
         else:
-            reporter.task_finished(task, "done", result, time.perf_counter() - t0, ctx.embedder.stats.as_dict())
-            if ctx.out_dir is not None:
-                error_file(ctx.out_dir, task.name).unlink(missing_ok=True)
-        report.results.append(result)
-        return True
+            from mieb.models.encoder import Encoder
 
-    def _report_all(self, reporter: RunProgress, report: RunReport) -> None:
-        """The lines of a run that computed nothing: every task reused, missing, or failed before loading."""
-        results = {r.task_name: r for r in report.results}
-        for task in self.tasks:
-            if task.name in report.failures:
-                reporter.task_finished(task, "FAILED", error=report.failures[task.name])
-            elif task.name in results:
-                reporter.task_finished(task, "reused", results[task.name])
-            else:
-                reporter.task_finished(task, "missing")
-
-    def _scan(self, meta: ModelMeta, output_folder: str | Path | None, strategy: str) -> _Scan:
-        """What is on disk before loading the model: finished tasks (reported as skipped), tasks whose
-        results are missing under "only-cache", and the tasks with something left to compute."""
-        scan = _Scan(RunReport(), [])
+            if not isinstance(model, Encoder):
+                raise TypeError(f"model must be an Encoder, a model card, a model name or a checkpoint folder, "
+                                f"not {type(model).__name__}")
+            if ray_executor is not None:
+                raise UsageError("the Ray executor loads the model on its encoders: give the model's name, card "
+                                 "or checkpoint folder, not a loaded Encoder")
+            meta = model.meta
         out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
-        if out_dir is None or strategy == "always":
-            scan.pending = list(self.tasks)
-            return scan
-        for task in self.tasks:
-            existing = _read_existing(result_file(out_dir, task.name))
-            if strategy == "only-cache" and existing is None:
-                scan.report.missing.append(task.name)
-            elif existing is None or _pending(task, existing, strategy):
-                scan.pending.append(task)
-            else:
-                scan.report.results.append(existing)
-                scan.report.skipped.append(task.name)
-        return scan
+        plan = plan_model(meta, self.tasks, out_dir, settings.strategy, order=ray_executor is not None)
+        sink = ResultSink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)},
+                          reporter, {t.name: t for t in self.tasks})
+        for task in self.tasks:  # what is already on disk, reported first
+            if task.name in plan.finished:
+                sink.reused(plan.finished[task.name])
+            elif task.name in plan.missing:
+                sink.report.missing.append(task.name)
+                reporter.task_finished(task, "missing")
+        if plan.pending:
+            # the model and data libraries load from here on: their own progress bars stay out unless verbose
+            with quiet_libraries(not verbose):
+                if ray_executor is not None:
+                    if plan.jobs:
+                        ray_executor.check_feasible()  # before anything is written
+                    sink.write_model_meta()
+                    _run_on_ray(plan, settings, ray_executor, sink)
+                else:
+                    encoder = model if card is None else sink.load(card, settings, plan)
+                    if encoder is not None:
+                        sink.write_model_meta()
+                        _run_locally(plan, settings, encoder, sink)  # type: ignore[arg-type]
+        sink.report.results.sort(key=lambda r: sink.order.get(r.task_name, len(sink.order)))
+        return sink.report
 
 
-@dataclass
-class _Scan:
-    report: RunReport
-    pending: list[Task]
+def _ray_executor(executor: Literal["local", "ray"] | RayExecutor) -> tuple[RayExecutor | None, bool]:
+    """(the Ray executor to use, or None for the local one; whether it was made here and must be closed)."""
+    from mieb.runner.ray.executor import RayExecutor
+
+    if isinstance(executor, RayExecutor):
+        return executor, False
+    if executor == "ray":
+        return RayExecutor(), True
+    if executor == "local":
+        return None, False
+    raise UsageError(f"executor must be 'local', 'ray' or a RayExecutor, not {executor!r}")
 
 
 class TaskBusy(Exception):
@@ -358,75 +340,302 @@ def _disk_full(error: OSError, where: Path | None, task: str | None = None) -> M
                      "so far are intact; free some space and run the same command again to complete the rest")
 
 
-def _record_failure(report: RunReport, out_dir: Path | None, meta: ModelMeta, task: Task, log: bool = True) -> None:
-    """Record the exception being handled as `task`'s failure: in the report and in `errors/<task>.json`."""
-    e = sys.exc_info()[1]
-    msg = str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
-    if log:
-        logger.error("task %s failed: %s", task.name, msg)
-    report.failures[task.name] = msg
-    if out_dir is None:
-        return
-    path = error_file(out_dir, task.name)
+@dataclass
+class ResultSink:
+    """Where finished and failed tasks go, whichever executor computed them: the report and, with an output
+    folder, the results layout (`errors/<task>.json` for failures); and the task leases, so runs sharing
+    an output folder compute each task once."""
+
+    report: RunReport
+    out_dir: Path | None
+    meta: ModelMeta
+    raise_errors: bool
+    order: dict[str, int]  # the selection's tasks: only theirs are reported as results
+    reporter: RunProgress
+    tasks: dict[str, Task]  # the selection's tasks by name (their progress lines)
+    computed: dict[str, TaskResult] = field(default_factory=dict)
+
+    def path(self, task_name: str) -> Path | None:
+        return result_file(self.out_dir, task_name) if self.out_dir is not None else None
+
+    def write_model_meta(self) -> None:
+        if self.out_dir is None:
+            return
+        try:
+            write_json_atomic(self.out_dir / MODEL_META_FILE, self.meta.to_dict())
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+            raise _disk_full(e, self.out_dir) from e
+
+    def load(self, card: ModelMeta, settings: RunSettings, plan: ModelPlan) -> Encoder | None:
+        """The model, or None when it cannot be loaded: then every task with work left fails at once with
+        the same message (finished ones are reported), unless `raise_errors`."""
+        try:
+            return _load_model(card, settings.device, settings.precision, settings.trust_remote_code)
+        except ModelLoadError as e:
+            if self.raise_errors:
+                raise
+            self.load_failed(e, plan)
+            return None
+
+    def load_failed(self, error: MiebError, plan: ModelPlan) -> None:
+        names = [*(j.name for j in plan.jobs), *(s.task.name for s in plan.steps)]
+        logger.error("%d task(s) cannot run: %s", len(names), error)
+        for name in names:
+            self.failed(name, str(error), None, log=False)
+
+    def done(self, result: TaskResult, write: bool, seconds: float | None = None) -> None:
+        """A computed result (`write`: put it on disk here; the local executor writes each split as it goes),
+        taking `seconds` of wall-clock time (its line says so)."""
+        name = result.task_name
+        self.computed[name] = result
+        if self.out_dir is not None:
+            if write:
+                try:
+                    result.to_disk(result_file(self.out_dir, name))
+                except OSError as e:
+                    if e.errno != errno.ENOSPC:
+                        raise
+                    raise _disk_full(e, self.out_dir, name) from e
+            error_file(self.out_dir, name).unlink(missing_ok=True)
+        if name in self.order:
+            self.report.results.append(result)
+            counts = (result.mieb or {}).get("counts")
+            self.reporter.task_finished(self.tasks[name], "done", result, seconds, counts)
+
+    def reused(self, result: TaskResult) -> None:
+        """A result another run finished while this one waited for it."""
+        self.computed[result.task_name] = result
+        if result.task_name in self.order:
+            self.report.results.append(result)
+            self.report.skipped.append(result.task_name)
+            self.reporter.task_finished(self.tasks[result.task_name], "reused", result)
+
+    def failed(self, task_name: str, message: str, trace: str | None, log: bool = True) -> None:
+        """A task that failed: in the report, its progress line (else the log) and `errors/<task>.json`."""
+        shown = task_name in self.tasks and self.reporter.mode != "off"
+        if log and not shown:
+            logger.error("task %s failed: %s", task_name, message)
+        self.report.failures[task_name] = message
+        if task_name in self.tasks:
+            self.reporter.task_finished(self.tasks[task_name], "FAILED", error=message)
+        if self.out_dir is None:
+            return
+        path = error_file(self.out_dir, task_name)
+        try:
+            write_json_atomic(path, {"task_name": task_name, "model": self.meta.name, "revision": self.meta.revision,
+                                     "error": message, "traceback": trace, "date": time.time()})
+        except OSError as write_error:  # e.g. a full disk: the failure is still in the report and the log
+            logger.error("could not record the failure of task %s in %s: %s", task_name, path, write_error)
+
+    def attempt(self, task_name: str, compute: Callable[[], TaskResult], write: bool) -> None:
+        """Run `compute` for a task, recording its result or, unless `raise_errors`, its failure."""
+        t0 = time.perf_counter()
+        try:
+            result = compute()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:  # noqa: BLE001 - a failing task must not end the run
+            if self.raise_errors:
+                raise
+            if isinstance(e, OSError) and e.errno == errno.ENOSPC:  # every later write would fail the same way
+                raise _disk_full(e, self.out_dir, task_name) from e
+            self.failed(task_name, _message(e), traceback.format_exc())
+            return
+        self.done(result, write, time.perf_counter() - t0)
+
+    def lease(self, task: Task, wait: bool) -> Lease | None:
+        """The task's lease, taken (waiting for it if `wait`); None without an output folder. Raises
+        TaskBusy if another run holds it and `wait` is off."""
+        if self.out_dir is None:  # nothing is written, so nothing is shared
+            return None
+        lease = task_lease(self.out_dir, task.name)
+        if not lease.try_acquire():
+            if not wait:
+                raise TaskBusy(task.name, lease.holder())
+            logger.warning("waiting for task %s, which another run is computing (%s)", task.name, lease.holder())
+            lease.acquire()
+        return lease
+
+    def still_pending(self, task: Task, strategy: str) -> tuple[TaskResult | None, list[tuple[str, str]]]:
+        """(result on disk, pairs left) now, under the task's lease: another run may have finished it."""
+        existing = _read_existing(self.path(task.name))
+        return existing, _pending(task, existing, strategy)
+
+    def sub_results(self, names: list[str], plan: ModelPlan) -> list[TaskResult | None]:
+        """The results an aggregate step combines: computed in this run, or on disk."""
+        out = []
+        for name in names:
+            result = self.computed.get(name) or plan.finished.get(name)
+            if result is None and self.out_dir is not None:
+                result = _read_existing(result_file(self.out_dir, name))
+            out.append(result)
+        return out
+
+
+def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink: ResultSink) -> None:
+    """The local executor: the plan's jobs one after another in this process, then its aggregate steps,
+    each under its task's lease (a task another run holds is done last, once that run is finished)."""
+    from mieb.runner.embedder import Embedder
+
+    store = None
+    if settings.cache is not False:
+        from mieb.cache.keys import model_fingerprint
+        from mieb.cache.store import EmbeddingCache
+
+        root = None if settings.cache is True else settings.cache
+        store = EmbeddingCache(root).store(model_fingerprint(encoder.meta, encoder.precision, encoder.device.type,
+                                                             settings.decode_mode))
+    sink.reporter.cache = store is not None
+    embedder = Embedder(encoder, batch_size=settings.batch_size, num_workers=settings.num_workers, store=store,
+                        progress=sink.reporter.encoding, decode_mode=settings.decode_mode)
+    ctx = _RunContext(encoder, embedder, sink.out_dir, settings.strategy, settings.batch_size)
+    busy = 0.0
+    t_start = time.perf_counter()
+
+    def run(task: Task, sub: list[str] | None, wait: bool) -> bool:
+        """Compute `task` (an aggregate's from the results of `sub`); False if another run holds it."""
+        nonlocal busy
+        if task.name in sink.tasks:
+            sink.reporter.task_started(task)
+        try:
+            check_modalities(task, encoder)
+            lease = sink.lease(task, wait)
+        except TaskBusy as e:
+            logger.warning("task %s is being computed by another run (%s): doing the other tasks first, then "
+                           "waiting for it", e.task, e.holder)
+            return False
+        except Exception as e:  # noqa: BLE001 - recorded like any failure of the task
+            if sink.raise_errors:
+                raise
+            sink.failed(task.name, _message(e), traceback.format_exc())
+            return True
+        try:
+            existing, todo = sink.still_pending(task, settings.strategy)
+            if not todo and existing is not None:
+                sink.reused(existing)
+                return True
+            subs = sink.sub_results(sub, plan) if sub is not None else None
+            t0 = time.perf_counter()
+            sink.attempt(task.name, lambda: ctx._compute(task, todo, existing, sink.path(task.name), subs), False)
+            busy += time.perf_counter() - t0
+        finally:
+            if lease is not None:
+                lease.release()
+        return True
+
+    units: list[tuple[Task, list[str] | None]] = [*((j.task, None) for j in plan.jobs),
+                                                   *((s.task, s.after) for s in plan.steps)]
+    held = [(task, sub) for task, sub in units if not run(task, sub, wait=False)]
+    for task, sub in held:  # done by now, or wait for it (its lease ends if its run is killed)
+        run(task, sub, wait=True)
+    sink.report.workers.append(WorkerUsage("local", "local", f"{platform.node()} {encoder.device}", busy,
+                                           time.perf_counter() - t_start, len(units)))
+
+
+def _message(e: BaseException) -> str:
+    """A failure as the user reads it: mieb's own errors as they are, others with their type."""
+    return str(e) if isinstance(e, MiebError) else f"{type(e).__name__}: {e}"
+
+
+def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, sink: ResultSink) -> None:
+    """The Ray executor's jobs (results written here, on the driver, as they come back), then the aggregate
+    steps, computed here from their subtasks' results."""
+    from mieb.runner.embedder import Embedder
+    from mieb.runner.ray.executor import Outcome
+    from mieb.runner.ray.jobs import PoolEncoder
+
+    for j in list(plan.jobs):  # refused before any data is loaded, as the local executor does
+        try:
+            check_modalities(j.task, j.model)
+        except ModalityError as e:
+            plan.jobs.remove(j)
+            sink.failed(j.name, str(e), None)
+
+    def record(outcome: Outcome) -> None:
+        if outcome.reused is not None:
+            sink.reused(outcome.reused)
+        elif outcome.result is not None:
+            sink.done(outcome.result, write=True, seconds=outcome.result.evaluation_time)
+        else:
+            sink.failed(outcome.job.name, outcome.error or "failed", outcome.traceback)
+
     try:
-        write_json_atomic(path, {"task_name": task.name, "model": meta.name, "revision": meta.revision,
-                                 "error": msg, "traceback": traceback.format_exc(), "date": time.time()})
-    except OSError as write_error:  # e.g. a full disk: the failure is still in the report and the log
-        logger.error("could not record the failure of task %s in %s: %s", task.name, path, write_error)
+        info = executor.run(plan, settings, record, sink)
+    except ModelLoadError as e:
+        if sink.raise_errors:
+            raise
+        sink.load_failed(e, plan)
+        return
+    scoring = PoolEncoder(plan.model, info or {"precision": settings.precision or plan.model.precision,
+                                               "precision_note": None, "maxsim_padding": "reference",
+                                               "maxsim_block_bytes": None, "device": "cpu"})
+    placement = {"name": "ray", "job_worker": {"host": platform.node(), "pid": os.getpid(), "role": "driver"},
+                 "scoring_device": "cpu", "encoder_device": scoring.encode_device}
+    ctx = _RunContext(scoring, Embedder(scoring, batch_size=settings.batch_size, num_workers=0,
+                                        decode_mode=settings.decode_mode),
+                      sink.out_dir, settings.strategy, settings.batch_size, executor=placement)
+    for step in plan.steps:
+        lease = sink.lease(step.task, wait=True)
+        try:
+            existing, todo = sink.still_pending(step.task, settings.strategy)
+            if not todo and existing is not None:
+                sink.reused(existing)
+                continue
+            subs = sink.sub_results(step.after, plan)
+
+            def compute(step: Step = step, todo: list[tuple[str, str]] = todo, existing: TaskResult | None = existing,
+                        subs: list[TaskResult | None] = subs) -> TaskResult:
+                return ctx._compute(step.task, todo, existing, sink.path(step.task.name), subs)
+
+            sink.attempt(step.task.name, compute, write=False)
+        finally:
+            if lease is not None:
+                lease.release()
 
 
 @dataclass
 class _RunContext:
-    """What running one task needs; aggregates recurse into their subtasks through `run_one`."""
+    """What computing a task needs, whichever executor runs it (see `_compute`)."""
 
     encoder: Encoder
     embedder: Embedder
     out_dir: Path | None
     strategy: str
     batch_size: int
-    wait: bool = False  # for a task another run holds: wait for it (True) or raise TaskBusy (False)
+    executor: dict[str, Any] | None = None  # where the work ran, written into results (see `_run_info`)
 
     def run_one(self, task: Task) -> tuple[TaskResult | None, bool]:
-        """(result, whether anything was computed); result None only for "only-cache" misses.
-
-        A task with work left is computed under its lease (`mieb.locks.task_lease`), so two runs on
-        one output folder never compute it both: the second finds the result when the lease is free.
-        """
+        """(result, whether anything was computed) of one task in this process, under its lease (an
+        aggregate's subtasks first); result None only for "only-cache" misses. For scripts that drive
+        tasks one by one (benchmarks/speed.py); `MIEB.run` plans instead (`mieb.runner.plan`)."""
         path = result_file(self.out_dir, task.name) if self.out_dir else None
         existing = _read_existing(path)
         todo = _pending(task, existing, self.strategy)
         if not todo:
             return existing, False
         check_modalities(task, self.encoder)
-        with self._lease(task):
+        lease = task_lease(self.out_dir, task.name) if self.out_dir is not None else None
+        if lease is not None:
+            lease.acquire()
+        try:
             if self.strategy != "always":  # another run may have finished it while we waited
                 existing = _read_existing(path)
                 todo = _pending(task, existing, self.strategy)
                 if not todo:
                     return existing, False
             kind = task.kind
-            sub_results = ([self.run_one(t)[0] for t in kind.subtasks(task)] if isinstance(kind, AggregateKind)
-                           else None)
-            return self._compute(task, todo, existing, path, sub_results), True
-
-    @contextlib.contextmanager
-    def _lease(self, task: Task) -> Iterator[None]:
-        if self.out_dir is None:  # nothing is written, so nothing is shared
-            yield
-            return
-        lease = task_lease(self.out_dir, task.name)
-        if not lease.try_acquire():
-            if not self.wait:
-                raise TaskBusy(task.name, lease.holder())
-            logger.warning("waiting for task %s, which another run is computing (%s)", task.name, lease.holder())
-            lease.acquire()
-        try:
-            yield
+            subs = [self.run_one(t)[0] for t in kind.subtasks(task)] if isinstance(kind, AggregateKind) else None
+            return self._compute(task, todo, existing, path, subs), True
         finally:
-            lease.release()
+            if lease is not None:
+                lease.release()
 
     def _compute(self, task: Task, todo: list[tuple[str, str]], existing: TaskResult | None, path: Path | None,
                  sub_results: list[TaskResult | None] | None) -> TaskResult:
+        """`task`'s result over the (split, subset) pairs `todo`, merged into `existing`; written to `path`
+        after each pair when given. Aggregates combine `sub_results`; other kinds load, embed and score."""
         md = task.metadata
         embedder = self.embedder
         embedder.start_task(md.name, md.type, md.category, md.prompt)
@@ -467,7 +676,7 @@ class _RunContext:
                 evaluation_time=timings["total"],
                 date=time.time(),
                 mieb=_run_info(task, self.encoder, embedder, self.batch_size, timings,
-                               complete=i == len(todo) - 1),
+                               complete=i == len(todo) - 1, executor=self.executor),
             )
             result = part if result is None else result.merge(part)
             if path is not None:
@@ -481,8 +690,9 @@ def evaluate(model: Encoder | str, tasks: Iterable[Task | str], **kwargs: Any) -
     return MIEB(tasks).run(model, **kwargs)
 
 
-def check_modalities(task: Task, encoder: Encoder) -> None:
-    """Refuse, before any data is loaded, a task the model cannot encode (as the reference does)."""
+def check_modalities(task: Task, encoder: Encoder | ModelMeta) -> None:
+    """Refuse, before any data is loaded, a task the model (a loaded one or its card) cannot encode, as the
+    reference does."""
     have = set(encoder.modalities)
     md = task.metadata
     query_side, doc_side = task.kind.needed_modalities(task)
@@ -500,6 +710,12 @@ def check_modalities(task: Task, encoder: Encoder) -> None:
         raise ModalityError(
             f"model {encoder.name} has modalities {sorted(have)} but task {md.name} needs {sorted(query_side)}"
         )
+
+
+def local_placement(encoder: Encoder) -> dict[str, Any]:
+    """The `executor` block of work done in this process: host, pid and the model's device."""
+    return {"name": "local", "job_worker": {"host": platform.node(), "pid": os.getpid()},
+            "scoring_device": str(encoder.device), "encoder_device": str(encoder.device)}
 
 
 def _read_existing(path: Path | None) -> TaskResult | None:
@@ -531,10 +747,12 @@ def _pending(task: Task, existing: TaskResult | None, strategy: str) -> list[tup
 
 
 def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int, timings: dict[str, float],
-              complete: bool) -> dict[str, Any]:
+              complete: bool, executor: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `mieb` block of a result. `executor` says where the work ran (default: this process)."""
     from mieb.data.images import DECODE_VERSION
 
     meta = encoder.meta
+    executor = executor or local_placement(encoder)
     return {
         "complete": complete,
         "task": task.metadata.summary(),
@@ -552,7 +770,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "precision": encoder.precision,
             "card_precision": meta.precision,
             **({"precision_note": encoder.precision_note} if encoder.precision_note else {}),
-            "device": str(encoder.device),
+            "device": executor.get("encoder_device", str(encoder.device)),
             "batch_size": batch_size,
             # halvings after the device ran out of memory: {"inputs", "from", "to"} each, in order
             "batch_size_reductions": list(embedder.batch_size_reductions),
@@ -561,6 +779,7 @@ def _run_info(task: Task, encoder: Encoder, embedder: Embedder, batch_size: int,
             "embedding_cache": embedder.store is not None and embedder.store.enabled,
             **({"maxsim": info} if (info := encoder.scoring_info()) is not None else {}),
         },
+        "executor": copy.deepcopy(executor),  # a snapshot: a job's executor block grows while it runs
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "counts": embedder.stats.as_dict(),
         "versions": library_versions(),
