@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
@@ -55,14 +56,15 @@ logger = logging.getLogger(__name__)
 def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
     """CPUs' worth of time the cgroup may use (a container's `--cpus`), None when unlimited or unknown.
     Read from cgroup v2's cpu.max ("QUOTA PERIOD" or "max PERIOD"), else v1's cfs_quota_us / cfs_period_us."""
+    base = Path(root)
     try:
-        limit, period = open(os.path.join(root, "cpu.max")).read().split()[:2]
+        limit, period = (base / "cpu.max").read_text().split()[:2]
         return None if limit == "max" else int(limit) / int(period)
     except (OSError, ValueError):
         pass
     try:
-        quota_us = int(open(os.path.join(root, "cpu", "cpu.cfs_quota_us")).read())
-        period_us = int(open(os.path.join(root, "cpu", "cpu.cfs_period_us")).read())
+        quota_us = int((base / "cpu" / "cpu.cfs_quota_us").read_text())
+        period_us = int((base / "cpu" / "cpu.cfs_period_us").read_text())
         return None if quota_us <= 0 or period_us <= 0 else quota_us / period_us
     except (OSError, ValueError):
         return None
