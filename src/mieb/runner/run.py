@@ -80,6 +80,7 @@ class RunSettings:
     num_workers: int | None = None
     cache: bool | str = True
     decode_mode: str = "exact"
+    verbose: bool = False  # the libraries' own progress bars, on the driver and on Ray's workers
 
 
 @dataclass
@@ -203,7 +204,7 @@ class MIEB:
         if kwargs:
             raise TypeError(f"unknown encode_kwargs: {sorted(kwargs)}")
         settings = RunSettings(overwrite_strategy, device, precision, trust_remote_code, batch_size, num_workers,
-                               cache if isinstance(cache, bool) else os.fspath(cache), decode_mode)
+                               cache if isinstance(cache, bool) else os.fspath(cache), decode_mode, verbose)
         ray_executor, owned = _ray_executor(executor)
         try:
             with hub.run_scope():  # whether the Hub can be reached is found out at most once per run

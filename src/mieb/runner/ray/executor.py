@@ -162,7 +162,8 @@ class RayExecutor:
         n_encoders = self.check_feasible()
         worker_cls, queue_cls = actor_classes()
         spec = EncoderSpec(plan.model, settings.device, settings.precision, settings.trust_remote_code,
-                           settings.batch_size, settings.num_workers, self.shared_cache, settings.decode_mode)
+                           settings.batch_size, settings.num_workers, self.shared_cache, settings.decode_mode,
+                           settings.verbose)
         env = {"runtime_env": self.runtime_env} if self.runtime_env is not None else {}
         run_id = uuid.uuid4().hex[:8]
         names = [f"mieb-{run_id}-encoder-{i}" for i in range(n_encoders)]
@@ -202,7 +203,7 @@ class RayExecutor:
                 job.existing, job.todo = existing, pairs
                 job_spec = JobSpec(job, settings.strategy, settings.batch_size, self.shard_size, settings.cache,
                                    self.shared_cache, info, in_flight=shards_in_flight(n_encoders),
-                                   rank=ranks[job.key])
+                                   rank=ranks[job.key], verbose=settings.verbose)
                 running[remote_job.remote(job_spec, queue)] = (job, time.time(), lease)
 
             while todo or running or held:

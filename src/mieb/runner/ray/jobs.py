@@ -148,6 +148,7 @@ class EncoderSpec:
     num_workers: int | None
     shared_cache: str | None
     decode_mode: str = "exact"  # `mieb.data.images.DECODE_MODES`: part of the embeddings' fingerprint
+    verbose: bool = False  # the libraries' own progress bars (model loading) in the encoder's log
 
 
 def placement() -> dict[str, Any]:
@@ -169,11 +170,13 @@ class EncoderWorker:
         from mieb.cache.shards import ShardStore
         from mieb.models.registry import get_model
         from mieb.runner.embedder import Embedder
+        from mieb.runner.progress import quiet_libraries
 
         t0 = time.perf_counter()
         self.name = name
-        self.encoder = get_model(spec.model, device=spec.device, precision=spec.precision,
-                                 trust_remote_code=spec.trust_remote_code)
+        with quiet_libraries(not spec.verbose):
+            self.encoder = get_model(spec.model, device=spec.device, precision=spec.precision,
+                                     trust_remote_code=spec.trust_remote_code)
         self.embedder = Embedder(self.encoder, batch_size=spec.batch_size, num_workers=spec.num_workers,
                                  decode_mode=spec.decode_mode)
         self.fingerprint = model_fingerprint(spec.model, self.encoder.precision, self.encoder.device.type,
@@ -376,6 +379,7 @@ class JobSpec:
     encoder_info: dict[str, Any]
     in_flight: int
     rank: int = 0
+    verbose: bool = False  # the libraries' own progress bars (dataset loading) in the job's log
 
 
 @dataclass
@@ -397,7 +401,10 @@ def run_job(spec: JobSpec, queue: Any) -> JobOutcome:
     t0 = time.perf_counter()
     where = placement()
     try:
-        result, by_encoder = _compute(spec, queue, where)
+        from mieb.runner.progress import quiet_libraries
+
+        with quiet_libraries(not spec.verbose):
+            result, by_encoder = _compute(spec, queue, where)
     except Exception as e:  # noqa: BLE001 - sorted into retried and recorded failures
         if is_transient(e):
             raise TransientJobError(f"{type(e).__name__}: {e}") from e
