@@ -77,3 +77,54 @@ def test_rerun_of_a_finished_selection_does_not_load_the_model(tiny_clip_dir: Pa
     assert [r.get_score() for r in again.results] == [r.get_score() for r in first.results]
     with pytest.raises(ModelLoadError, match="nothing was left"):  # one more task: now it must load
         MIEB(TASKS[:3]).run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False, raise_errors=True)
+
+
+def _edit_result(path: Path, section: str, key: str, value: object) -> None:
+    data = json.loads(path.read_text())
+    data["mieb"][section][key] = value
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(("section", "key", "old"), [("task", "protocol_version", 0),
+                                                      ("task", "dataset_revision", "an-older-revision"),
+                                                      ("model", "image_decoding", "1"),
+                                                      ("run", "decode_mode", "draft")])
+def test_a_result_computed_with_other_settings_is_computed_again_unless_never(
+        tiny_clip_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, section: str, key: str,
+        old: object) -> None:
+    from mieb.runner.run import MIEB
+
+    out = tmp_path / "results"
+    run = MIEB(TASKS[:1])
+    first = run.run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False)
+    (path,) = [p for p in out.glob("*/*/*.json") if p.name != "model_meta.json"]
+    _edit_result(path, section, key, old)
+
+    kept = run.run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False, overwrite_strategy="never")
+    assert kept.skipped == TASKS[:1] and kept.results[0].mieb[section][key] == old
+
+    with caplog.at_level("WARNING", logger="mieb"):
+        again = run.run(str(tiny_clip_dir), output_folder=out, cache=False, progress=False)
+    assert again.ok and not again.skipped  # computed, not reused
+    assert again.results[0].mieb[section][key] == first.results[0].mieb[section][key]
+    assert json.loads(path.read_text())["mieb"][section][key] == first.results[0].mieb[section][key]
+    assert again.results[0].get_score() == first.results[0].get_score()
+    assert f"{key.replace('_', ' ')}" in caplog.text or key in caplog.text
+    assert "computing it again" in caplog.text
+
+
+def test_a_rerun_with_another_decode_mode_or_explicit_precision_recomputes(tiny_clip_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    from mieb.runner.run import MIEB
+
+    out = tmp_path / "results"
+    run = MIEB(TASKS[:1])
+    kw = {"output_folder": out, "cache": False, "progress": False}
+    first = run.run(str(tiny_clip_dir), **kw)
+    assert first.results[0].mieb["run"]["decode_mode"] == "exact"
+    draft = run.run(str(tiny_clip_dir), decode_mode="draft", **kw)
+    assert not draft.skipped and draft.results[0].mieb["run"]["decode_mode"] == "draft"
+    assert run.run(str(tiny_clip_dir), decode_mode="draft", **kw).skipped == TASKS[:1]  # same settings: reused
+    assert run.run(str(tiny_clip_dir), decode_mode="draft", precision="auto", **kw).skipped == TASKS[:1]
+    bf16 = run.run(str(tiny_clip_dir), decode_mode="draft", precision="bf16", **kw)
+    assert not bf16.skipped and bf16.results[0].mieb["run"]["precision"] == "bf16"

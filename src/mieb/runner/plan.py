@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from mieb.tasks.task import Task
 if TYPE_CHECKING:
     from mieb.models.meta import ModelMeta
     from mieb.results.schema import TaskResult
+
+logger = logging.getLogger("mieb")
 
 SHARD_SIZE = 2048  # inputs per encode shard (before rounding up to a multiple of the batch size)
 JOBS_PER_ENCODER = 2  # jobs in flight per encoder: one encoding while another loads or scores
@@ -101,12 +104,16 @@ class ModelPlan:
 
 
 def plan_model(model: ModelMeta, tasks: Sequence[Task], out_dir: Path | None, strategy: str, *,
-               order: bool = True) -> ModelPlan:
+               order: bool = True, decode_mode: str = "exact", precision: str | None = None) -> ModelPlan:
     """The jobs and steps left for `model` over `tasks`, reading results under `out_dir` (the model's
     revision folder; None: nothing is on disk). `order=False` keeps the selection's order (the local
-    executor: one job at a time, so the order changes nothing but what the user watches)."""
+    executor: one job at a time, so the order changes nothing but what the user watches).
+
+    Under "only-missing", a result on disk computed with other settings than this run's (`decode_mode`,
+    an explicit `precision`, or another protocol version, dataset revision or image decoding:
+    `mieb.runner.run.stale_reasons`) is computed again, with a warning naming what differs."""
     from mieb.results.io import result_file
-    from mieb.runner.run import _pending, _read_existing
+    from mieb.runner.run import _pending, _read_existing, stale_reasons
     from mieb.tasks.kinds.base import AggregateKind
 
     plan = ModelPlan(model)
@@ -115,7 +122,13 @@ def plan_model(model: ModelMeta, tasks: Sequence[Task], out_dir: Path | None, st
     def existing_of(task: Task) -> TaskResult | None:
         if out_dir is None:
             return None
-        return _read_existing(result_file(out_dir, task.name))
+        path = result_file(out_dir, task.name)
+        existing = _read_existing(path)
+        if strategy == "only-missing" and (why := stale_reasons(task, existing, decode_mode, precision)):
+            logger.warning("task %s: the result in %s was computed with %s: computing it again "
+                           "(--overwrite-strategy never keeps it)", task.name, path, "; ".join(why))
+            return None
+        return existing
 
     def add_job(task: Task, existing: TaskResult | None, todo: list[tuple[str, str]]) -> None:
         if task.name in jobs:  # one job per result file: the union of the subsets asked for, in the task's order

@@ -247,7 +247,8 @@ class MIEB:
                                  "or checkpoint folder, not a loaded Encoder")
             meta = model.meta
         out_dir = _prepare_output(meta, self.tasks, output_folder)  # names checked before the model loads
-        plan = plan_model(meta, self.tasks, out_dir, settings.strategy, order=ray_executor is not None)
+        plan = plan_model(meta, self.tasks, out_dir, settings.strategy, order=ray_executor is not None,
+                          decode_mode=settings.decode_mode, precision=settings.precision)
         sink = ResultSink(RunReport(), out_dir, meta, raise_errors, {t.name: i for i, t in enumerate(self.tasks)},
                           reporter, {t.name: t for t in self.tasks})
         for task in self.tasks:  # what is already on disk, reported first
@@ -459,10 +460,14 @@ class ResultSink:
             lease.acquire()
         return lease
 
-    def still_pending(self, task: Task, strategy: str) -> tuple[TaskResult | None, list[tuple[str, str]]]:
-        """(result on disk, pairs left) now, under the task's lease: another run may have finished it."""
+    def still_pending(self, task: Task, settings: RunSettings) -> tuple[TaskResult | None, list[tuple[str, str]]]:
+        """(result on disk, pairs left) now, under the task's lease: another run may have finished it. A
+        result computed with other settings (`stale_reasons`) is not kept under "only-missing"."""
         existing = _read_existing(self.path(task.name))
-        return existing, _pending(task, existing, strategy)
+        if settings.strategy == "only-missing" and stale_reasons(task, existing, settings.decode_mode,
+                                                                 settings.precision):
+            existing = None
+        return existing, _pending(task, existing, settings.strategy)
 
     def sub_results(self, names: list[str], plan: ModelPlan) -> list[TaskResult | None]:
         """The results an aggregate step combines: computed in this run, or on disk."""
@@ -513,7 +518,7 @@ def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink:
             sink.failed(task.name, _message(e), traceback.format_exc())
             return True
         try:
-            existing, todo = sink.still_pending(task, settings.strategy)
+            existing, todo = sink.still_pending(task, settings)
             if not todo and existing is not None:
                 sink.reused(existing)
                 return True
@@ -580,7 +585,7 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
     for step in plan.steps:
         lease = sink.lease(step.task, wait=True)
         try:
-            existing, todo = sink.still_pending(step.task, settings.strategy)
+            existing, todo = sink.still_pending(step.task, settings)
             if not todo and existing is not None:
                 sink.reused(existing)
                 continue
@@ -734,6 +739,30 @@ def _read_existing(path: Path | None) -> TaskResult | None:
             return None
         logger.warning("could not read %s (%s); moved it to %s and will recompute", path, e, backup)
         return None
+
+
+def stale_reasons(task: Task, existing: TaskResult | None, decode_mode: str, precision: str | None) -> list[str]:
+    """Why a result on disk cannot stand for what this run would compute (empty: it can): computed under
+    another protocol version or dataset revision of the task, another image decoding version or decode
+    mode, or another precision than the one this run asks for explicitly (`precision` None or "auto": the
+    card's default, whatever it gave). A result without mieb's block (written by another tool) is kept.
+    The reference reuses any result file (docs/deviations.md D25)."""
+    from mieb.data.images import DECODE_VERSION
+
+    info = existing.mieb if existing is not None else None
+    if not info:
+        return []
+    md = task.metadata
+    was_task, was_model, was_run = info.get("task", {}), info.get("model", {}), info.get("run", {})
+    checks = [
+        ("protocol version", was_task.get("protocol_version"), md.protocol_version),
+        ("dataset revision", was_task.get("dataset_revision"), md.dataset.revision),
+        ("image decoding version", was_model.get("image_decoding"), DECODE_VERSION),
+        ("decode mode", was_run.get("decode_mode", "exact"), decode_mode),
+    ]
+    if precision not in (None, "auto"):
+        checks.append(("precision", was_run.get("precision"), precision))
+    return [f"{what} {was} (this run: {now})" for what, was, now in checks if was != now]
 
 
 def _pending(task: Task, existing: TaskResult | None, strategy: str) -> list[tuple[str, str]]:

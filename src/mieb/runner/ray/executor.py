@@ -194,7 +194,7 @@ class RayExecutor:
                                    "then waiting for it", e.task, e.holder)
                     held.append(job)
                     return
-                existing, pairs = sink.still_pending(job.task, settings.strategy)
+                existing, pairs = sink.still_pending(job.task, settings)
                 if not pairs and existing is not None:  # another run finished it meanwhile
                     if lease is not None:
                         lease.release()
