@@ -89,7 +89,8 @@ def test_a_non_transient_error_is_recorded_without_a_retry(ray_cluster: Any, tmp
 
 @pytest.mark.parametrize(("options", "needle"), [({"gpus_per_job": 4}, "no node of the Ray cluster has that many"),
                                                  ({"encoders": 3}, "room for 2"),
-                                                 ({"cpus_per_job": 8}, "needs 8 CPU")])
+                                                 ({"cpus_per_job": 8}, "needs 8 CPU"),
+                                                 ({"gpus_per_job": 0, "encoders": 2}, "leaving less than")])
 def test_an_infeasible_request_fails_fast(ray_cluster: Any, tmp_path: Path, options: dict[str, Any],
                                           needle: str) -> None:
     from mieb.runner.ray import InfeasibleRequestError, RayExecutor

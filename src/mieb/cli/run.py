@@ -50,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                           "or this machine's GPUs (pip install 'mieb[ray]')")
     ray.add_argument("--address", help="Ray cluster to join: auto (one started here with `ray start`) or HOST:PORT "
                                        "(default: $RAY_ADDRESS, else a new local Ray)")
-    ray.add_argument("--gpus-per-job", type=float, default=1,
+    ray.add_argument("--gpus-per-job", type=float,
                      help="GPUs each encoder holds (default 1; 0 encodes on CPUs)")
     ray.add_argument("--encoders", type=int, help="encoders to start (default: one per --gpus-per-job GPUs)")
     ray.add_argument("--shard-size", type=int, help="inputs per encode shard, spread over the encoders "
@@ -78,11 +78,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.executor == "ray":
         from mieb.runner.ray import RayExecutor
 
-        executor = RayExecutor(address=args.address, gpus_per_job=args.gpus_per_job, encoders=args.encoders,
+        executor = RayExecutor(address=args.address, encoders=args.encoders,
+                               gpus_per_job=1 if args.gpus_per_job is None else args.gpus_per_job,
                                shared_cache=args.shared_cache,
-                               **({"shard_size": args.shard_size} if args.shard_size else {}))
-    elif any(v is not None for v in (args.address, args.encoders, args.shard_size, args.shared_cache)):
-        raise UsageError("--address, --encoders, --shard-size and --shared-cache apply to --executor ray")
+                               **({"shard_size": args.shard_size} if args.shard_size is not None else {}))
+    elif any(v is not None for v in (args.address, args.gpus_per_job, args.encoders, args.shard_size,
+                                     args.shared_cache)):
+        raise UsageError("--address, --gpus-per-job, --encoders, --shard-size and --shared-cache apply to "
+                         "--executor ray")
     try:
         models: list[ModelMeta | str] = list(metas)
         reports = MIEB(tasks).run(  # loads a model only if a task has something left to compute for it

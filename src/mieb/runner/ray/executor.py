@@ -96,6 +96,7 @@ class RayExecutor:
         if ray.is_initialized():
             return
         address = self.address or os.environ.get("RAY_ADDRESS")
+        _check_reachable(address)
         options = dict(self.init_options)
         if self.runtime_env is not None:
             options.setdefault("runtime_env", self.runtime_env)
@@ -117,17 +118,24 @@ class RayExecutor:
 
     def check_feasible(self) -> int:
         """How many encoders the cluster can hold now (joining it first); raises InfeasibleRequestError if no
-        node can hold one encoder or one job."""
+        node can hold one encoder or one job, or encoders on CPUs leave no CPU to a job."""
+        self.connect()  # first: it names the extra to install when Ray is missing
         import ray
 
-        self.connect()
         nodes = [n["Resources"] for n in ray.nodes() if n.get("Alive")]
         if not any(r.get("CPU", 0) >= self.cpus_per_job for r in nodes):
             most = max((r.get("CPU", 0) for r in nodes), default=0)
             raise InfeasibleRequestError(f"each job needs {self.cpus_per_job:g} CPU but no node of the Ray cluster "
                                          f"has that many (the largest has {most:g})")
-        if self.gpus_per_job == 0:
-            return self.encoders or 1
+        if self.gpus_per_job == 0:  # each encoder then holds one CPU: a job must still find one
+            n = self.encoders or 1
+            cpus = sum(r.get("CPU", 0) for r in nodes)
+            if cpus - n < self.cpus_per_job:
+                raise InfeasibleRequestError(
+                    f"{n} encoder(s) on CPUs hold {n} of the Ray cluster's {cpus:g} CPUs, leaving less than the "
+                    f"{self.cpus_per_job:g} CPU a job needs: no task could ever run. Use fewer --encoders, or "
+                    "GPU encoders")
+            return n
         slots = sum(int(r.get("GPU", 0) // self.gpus_per_job) for r in nodes)
         if slots == 0:
             total = sum(r.get("GPU", 0) for r in nodes)
@@ -297,6 +305,24 @@ def _add_job_usage(usage: dict[str, WorkerUsage], outcome: Outcome) -> None:
     u = usage.setdefault(name, WorkerUsage(name, "jobs", str(w.get("host")), 0.0, 0.0, 0))
     u.busy += outcome.seconds
     u.units += 1
+
+
+def _check_reachable(address: str | None, timeout_s: float = 10.0) -> None:
+    """Raise MiebError at once if an explicit HOST:PORT (or ray://HOST:PORT) address accepts no connection:
+    `ray.init` would otherwise retry for minutes with only Ray's own warnings."""
+    if not address or address in ("auto", "local"):
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit() or "/" in host:
+        return  # not HOST:PORT: Ray reports what it makes of it
+    import socket
+
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as e:
+        raise MiebError(f"could not join the Ray cluster at {address!r}: nothing answers there ({e}). Is it "
+                        "running (`ray status` on the head)? Give --address HOST:PORT of its head (the GCS port, "
+                        "6379 by default), or auto for a cluster started on this machine") from e
 
 
 def _first_line(e: BaseException) -> str:
