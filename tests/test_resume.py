@@ -128,3 +128,22 @@ def test_a_rerun_with_another_decode_mode_or_explicit_precision_recomputes(tiny_
     assert run.run(str(tiny_clip_dir), decode_mode="draft", precision="auto", **kw).skipped == TASKS[:1]
     bf16 = run.run(str(tiny_clip_dir), decode_mode="draft", precision="bf16", **kw)
     assert not bf16.skipped and bf16.results[0].mieb["run"]["precision"] == "bf16"
+
+
+def test_always_recomputes_with_this_runs_seconds_only(tiny_clip_dir: Path, tmp_path: Path) -> None:
+    """Seconds add up over the parts of a resumed result, not over a file that "always" replaces whole."""
+    from mieb.runner.run import MIEB
+
+    out = tmp_path / "results"
+    run = MIEB(TASKS[:1])
+    kw = {"output_folder": out, "cache": False, "progress": False}
+    run.run(str(tiny_clip_dir), **kw)
+    (path,) = [p for p in out.glob("*/*/*.json") if p.name != "model_meta.json"]
+    data = json.loads(path.read_text())
+    data["mieb"]["timings"] = {k: 1000.0 for k in ("load", "encode", "score", "total")}
+    data["evaluation_time"] = 1000.0
+    path.write_text(json.dumps(data))
+    again = run.run(str(tiny_clip_dir), overwrite_strategy="always", **kw)
+    assert not again.skipped
+    assert again.results[0].evaluation_time < 1000
+    assert all(v < 1000 for v in again.results[0].mieb["timings"].values())
