@@ -102,7 +102,9 @@ def test_unreachable_hub_datasets(tmp_path: Path, ledger) -> None:
     seconds = time.monotonic() - t0
     assert proc.returncode == 1, proc.stderr[-3000:]
     _clean(proc)
-    assert "51 task(s) failed" in proc.stdout
+    assert "51 task(s) failed" in proc.stdout  # the selection's tasks: an aggregate's subtasks are not counted
+    assert "VisualSTS17Multilingual: subtask STS17MultilingualVisualSTS failed: task STS17MultilingualVisualSTS" \
+        in proc.stdout  # the aggregate names its subtask's error
     assert proc.stdout.count("is not in the local Hugging Face cache") >= 40 and "mieb download -t" in proc.stdout
     assert seconds < 180, seconds
     ledger.record("MIEB(lite) datasets with no Hub", runs_completed=1,

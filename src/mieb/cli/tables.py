@@ -53,7 +53,7 @@ def print_run_summary(report: RunReport, tasks: list[Task], meta: ModelMeta, out
         for err, names in by_error.items():
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             print(f"  {shown}: {err}")
-    if report.workers:
+    if any(w.role != "local" for w in report.workers):  # the Ray executor's encoders and job workers
         print_table("workers", ["worker", "role", "where", "units", "busy (s)", "utilisation"],
                     [(w.name, w.role, w.where, w.units, f"{w.busy:.1f}", f"{100 * w.utilisation:.0f} %")
                      for w in report.workers], justify_right=["units", "busy (s)", "utilisation"])

@@ -356,6 +356,8 @@ class ResultSink:
     reporter: RunProgress
     tasks: dict[str, Task]  # the selection's tasks by name (their progress lines)
     computed: dict[str, TaskResult] = field(default_factory=dict)
+    # failures of tasks outside the selection (an aggregate's subtasks): the aggregate fails naming them
+    sub_failures: dict[str, str] = field(default_factory=dict)
 
     def path(self, task_name: str) -> Path | None:
         return result_file(self.out_dir, task_name) if self.out_dir is not None else None
@@ -419,9 +421,11 @@ class ResultSink:
         shown = task_name in self.tasks and self.reporter.mode != "off"
         if log and not shown:
             logger.error("task %s failed: %s", task_name, message)
-        self.report.failures[task_name] = message
         if task_name in self.tasks:
+            self.report.failures[task_name] = message
             self.reporter.task_finished(self.tasks[task_name], "FAILED", error=message)
+        else:  # not a task the user asked for: it fails the aggregate that needs it (`sub_results`)
+            self.sub_failures[task_name] = message
         if self.out_dir is None:
             return
         path = error_file(self.out_dir, task_name)
@@ -470,9 +474,13 @@ class ResultSink:
         return existing, _pending(task, existing, settings.strategy)
 
     def sub_results(self, names: list[str], plan: ModelPlan) -> list[TaskResult | None]:
-        """The results an aggregate step combines: computed in this run, or on disk."""
+        """The results an aggregate step combines: computed in this run, or on disk. Raises MiebError naming
+        a subtask that failed in this run, with its error."""
         out = []
         for name in names:
+            error = self.report.failures.get(name) or self.sub_failures.get(name)
+            if error is not None:
+                raise MiebError(f"subtask {name} failed: {error}")
             result = self.computed.get(name) or plan.finished.get(name)
             if result is None and self.out_dir is not None:
                 result = _read_existing(result_file(self.out_dir, name))
@@ -522,9 +530,10 @@ def _run_locally(plan: ModelPlan, settings: RunSettings, encoder: Encoder, sink:
             if not todo and existing is not None:
                 sink.reused(existing)
                 return True
-            subs = sink.sub_results(sub, plan) if sub is not None else None
             t0 = time.perf_counter()
-            sink.attempt(task.name, lambda: ctx._compute(task, todo, existing, sink.path(task.name), subs), False)
+            sink.attempt(task.name, lambda: ctx._compute(task, todo, existing, sink.path(task.name),
+                                                          sink.sub_results(sub, plan) if sub is not None else None),
+                         False)
             busy += time.perf_counter() - t0
         finally:
             if lease is not None:
@@ -589,10 +598,10 @@ def _run_on_ray(plan: ModelPlan, settings: RunSettings, executor: RayExecutor, s
             if not todo and existing is not None:
                 sink.reused(existing)
                 continue
-            subs = sink.sub_results(step.after, plan)
 
-            def compute(step: Step = step, todo: list[tuple[str, str]] = todo, existing: TaskResult | None = existing,
-                        subs: list[TaskResult | None] = subs) -> TaskResult:
+            def compute(step: Step = step, todo: list[tuple[str, str]] = todo,
+                        existing: TaskResult | None = existing) -> TaskResult:
+                subs = sink.sub_results(step.after, plan)
                 return ctx._compute(step.task, todo, existing, sink.path(step.task.name), subs)
 
             sink.attempt(step.task.name, compute, write=False)
