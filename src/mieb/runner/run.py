@@ -107,7 +107,8 @@ class RunReport:
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    workers: list[WorkerUsage] = field(default_factory=list)  # the Ray executor's encoders and job workers
+    # each worker's share: the Ray executor's encoders and job workers, or this process ("local")
+    workers: list[WorkerUsage] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
